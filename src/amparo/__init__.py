@@ -1,0 +1,1 @@
+"""Amparo: protection case management for vulnerable migrants."""

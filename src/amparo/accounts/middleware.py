@@ -1,0 +1,31 @@
+"""Two-factor gate: a signed-in user whose role sees personal data must pass TOTP first."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from amparo.accounts.domain.users import requires_two_factor
+
+# Paths a half-signed-in user may reach: the 2FA pages themselves and what they need.
+_OPEN_PREFIXES = ("/static/", "/health", "/login/", "/logout/", "/2fa/", "/language/", "/verify/")
+
+
+class TwoFactorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and not user.is_verified()  # type: ignore[union-attr]
+            and requires_two_factor(user)  # type: ignore[arg-type]
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Two-factor verification required"}, status=401)
+            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            return redirect("web:2fa_verify" if has_device else "web:2fa_setup")
+        return self.get_response(request)

@@ -1,0 +1,1 @@
+"""Typed REST endpoints. They translate HTTP into the same domain calls as the web pages."""

@@ -1,0 +1,121 @@
+"""Write functions for persons and cases. Each one audits what it did."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from amparo.accounts.models import Agency, User
+from amparo.lib.text import normalise_document, normalise_name, normalise_phone
+from amparo.people.domain.queries import get_case_for
+from amparo.people.enums import CaseStatus, IdentifierKind
+from amparo.people.models import Case, Person, PersonIdentifier
+from amparo.protection import crypto
+from amparo.protection.domain.audit import record_event
+from amparo.protection.enums import AuditAction
+
+
+@dataclass
+class PersonData:
+    given_names: str
+    first_surname: str = ""
+    second_surname: str = ""
+    sex: str = "unknown"
+    birth_date: dt.date | None = None
+    birth_date_is_approximate: bool = False
+    nationalities: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    documents: list[dict[str, str]] = field(default_factory=list)
+    phone: str = ""
+
+
+def _identifiers(person: Person) -> list[PersonIdentifier]:
+    rows = []
+    full = normalise_name(person.full_name)
+    if full:
+        digest = crypto.blind_index(full, purpose=IdentifierKind.NAME)
+        rows.append(PersonIdentifier(person=person, kind=IdentifierKind.NAME, digest=digest))
+    for document in person.documents or []:
+        number = normalise_document(document.get("number", ""))
+        if number:
+            digest = crypto.blind_index(number, purpose=IdentifierKind.DOCUMENT)
+            rows.append(PersonIdentifier(person=person, kind=IdentifierKind.DOCUMENT, digest=digest))
+    phone = normalise_phone(person.phone)
+    if phone:
+        digest = crypto.blind_index(phone, purpose=IdentifierKind.PHONE)
+        rows.append(PersonIdentifier(person=person, kind=IdentifierKind.PHONE, digest=digest))
+    return rows
+
+
+def register_person(data: PersonData, *, actor: User | None, is_synthetic: bool = False) -> Person:
+    """Create a person with encrypted personal fields and blind indexes.
+
+    Effects: the person row, its identifier digests and a `person.created` audit event, in
+    one transaction.
+    """
+    birth = data.birth_date
+    with transaction.atomic():
+        person = Person.objects.create(
+            given_names=data.given_names,
+            first_surname=data.first_surname,
+            second_surname=data.second_surname,
+            sex=data.sex,
+            birth_date=birth.isoformat() if birth else "",
+            birth_date_is_approximate=data.birth_date_is_approximate,
+            birth_year=birth.year if birth else None,
+            nationalities=data.nationalities,
+            languages=data.languages,
+            documents=data.documents or None,
+            phone=data.phone,
+            is_synthetic=is_synthetic,
+            created_by=actor,
+        )
+        PersonIdentifier.objects.bulk_create(_identifiers(person))
+        record_event(AuditAction.PERSON_CREATED, actor=actor, subject=person)
+    return person
+
+
+def find_persons_by_document(number: str) -> list[int]:
+    """Exact lookup through the blind index: the ids of persons holding this document number."""
+    digest = crypto.blind_index(normalise_document(number), purpose=IdentifierKind.DOCUMENT)
+    rows = PersonIdentifier.objects.filter(kind=IdentifierKind.DOCUMENT, digest=digest)
+    return sorted(set(rows.values_list("person_id", flat=True)))
+
+
+def open_case(
+    person: Person,
+    *,
+    actor: User | None,
+    agency: Agency,
+    assigned_to: User | None = None,
+    status: str = CaseStatus.IDENTIFIED,
+) -> Case:
+    """Open a case for a person at an agency.
+
+    Effects: the case row with a reference COUNTRY-YEAR-NUMBER and a `case.created` audit
+    event, in one transaction.
+    """
+    with transaction.atomic():
+        case = Case.objects.create(
+            reference=f"pending-{timezone.now().timestamp()}-{person.pk}",
+            person=person,
+            agency=agency,
+            country_id=agency.country_id,
+            assigned_to=assigned_to,
+            created_by=actor,
+            status=status,
+            is_synthetic=person.is_synthetic,
+        )
+        case.reference = f"{agency.country_id}-{case.opened_at.year}-{case.pk:06d}"
+        case.save(update_fields=["reference"])
+        payload = {"agency": agency.code, "status": status}
+        record_event(AuditAction.CASE_CREATED, actor=actor, subject=case, payload=payload)
+    return case
+
+
+def read_case(user: User, case_id: int) -> Case:
+    """Open a case for reading through the gate, and record that it was read."""
+    case = get_case_for(user, case_id)
+    record_event(AuditAction.CASE_VIEWED, actor=user, subject=case)
+    return case

@@ -1,0 +1,70 @@
+"""`amparo demo`: prepare a demo database (idempotent) and serve it."""
+
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from amparo.accounts.domain.reference import load_reference_data
+from amparo.accounts.models import Country
+from amparo.people.domain import demo
+from amparo.protection import crypto
+from amparo.protection.domain.audit import record_event
+from amparo.protection.domain.keys import assert_keys_usable
+from amparo.protection.enums import AuditAction
+
+
+class Command(BaseCommand):
+    help = "Migrate, load reference data and synthetic demo data if absent, then serve."
+    requires_system_checks: list[str] = []  # the key file may not exist yet
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="prepare only; do not serve")
+        parser.add_argument("--cases", type=int, default=200, help="synthetic cases to create")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # The demo relaxes two-factor authentication unless the caller chose otherwise; the
+        # served process inherits the variable.
+        relaxed = os.environ.setdefault("AMPARO_REQUIRE_2FA", "false") == "false"
+        self._ensure_key_file()
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        assert_keys_usable()
+        if not Country.objects.exists():
+            counts = load_reference_data()
+            record_event(AuditAction.REFERENCE_LOADED, actor=None, payload={"agencies": counts.agencies})
+            self.stdout.write(f"Reference data: {counts.countries} countries, {counts.agencies} agencies.")
+        if not demo.demo_accounts_exist():
+            accounts = demo.create_demo_accounts()
+            cases = demo.seed_demo_cases(options["cases"])
+            record_event(AuditAction.DEMO_SEEDED, actor=None, payload={"cases": cases})
+            self.stdout.write(f"Created {len(accounts)} demo accounts and {cases} SYNTHETIC cases.")
+        else:
+            self.stdout.write("Demo data already present: kept as it is.")
+        self._print_accounts(relaxed)
+        if not options["no_serve"]:
+            call_command("serve")
+
+    def _ensure_key_file(self) -> None:
+        path = settings.AMPARO_KEY_FILE
+        if settings.AMPARO_KEYS or path.exists():
+            return
+        crypto.write_key_file(path, crypto.new_key_file_content())
+        self.stdout.write(
+            f"Generated encryption keys for this demo in {path} (owner-only). "
+            "Keep that file apart from the database on a real node."
+        )
+
+    def _print_accounts(self, relaxed_2fa: bool) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"Demo accounts (all synthetic), password: {demo.DEMO_PASSWORD}")
+        for username, agency, role in demo.DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<16} {role.label:<32} {agency}")
+        others = ", ".join(f"manager.{c}" for c in demo.COUNTRY_MANAGERS)
+        self.stdout.write(f"  Case managers at IOM in the other countries: {others}")
+        if relaxed_2fa:
+            self.stdout.write("  Two-factor authentication is relaxed for this demo (AMPARO_REQUIRE_2FA=false).")
+        self.stdout.write("")

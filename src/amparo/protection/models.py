@@ -1,0 +1,65 @@
+"""The append-only, hash-chained audit log and the key canary."""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+from amparo.protection.fields import EncryptedTextField
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyError(RuntimeError):
+    """Audit events are never changed or deleted through the application."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events cannot be updated")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """One event in the audit chain. `hash` covers this event's content and `prev_hash`."""
+
+    at = models.DateTimeField()
+    # No database constraint: the log must outlive any user row and never cascade.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=40)
+    subject_type = models.CharField(max_length=40, blank=True)
+    subject_id = models.CharField(max_length=40, blank=True)
+    payload = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.subject_type}:{self.subject_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class KeyCanary(models.Model):
+    """A known value encrypted under the key ring: if it cannot be read, the keys are wrong."""
+
+    value = EncryptedTextField()

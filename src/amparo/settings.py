@@ -1,0 +1,217 @@
+"""The only settings module. Every deployment difference is an environment variable.
+
+A bad value stops start-up with the variable named (see amparo.lib.env).
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP  # type: ignore[import-not-found,unused-ignore]
+from django.utils.translation import gettext_lazy as _
+
+from amparo.lib.env import env_bool, env_int, env_list, env_str, parse_database_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("AMPARO_DATA_DIR", "var")).resolve()
+
+DEBUG = env_bool("AMPARO_DEBUG", False)
+SECRET_KEY = env_str("AMPARO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not env_bool("AMPARO_DEMO", True):
+        raise ImproperlyConfigured("AMPARO_SECRET_KEY must be set outside demo mode.")
+    # The demo and the tests need no secret of their own; a real node must set one.
+    SECRET_KEY = "amparo-demo-only-not-a-secret"  # noqa: S105
+
+ALLOWED_HOSTS: list[str] = env_list("AMPARO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS: list[str] = env_list("AMPARO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "ninja",  # serves Swagger UI from our own static files, not a CDN
+    "amparo.accounts",
+    "amparo.protection",
+    "amparo.people",
+    "amparo.screening",
+    "amparo.training",
+    "amparo.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "amparo.accounts.middleware.TwoFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "amparo.urls"
+WSGI_APPLICATION = "amparo.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "amparo.web.context.amparo",
+            ],
+        },
+    },
+]
+
+# Databases: SQLite (WAL) in the data directory by default; DATABASE_URL selects PostgreSQL.
+_db_url = env_str("DATABASE_URL", "")
+if _db_url:
+    _db = parse_database_url("DATABASE_URL", _db_url)
+    DATABASES = {
+        "default": {
+            "ENGINE": _db.engine,
+            "NAME": _db.name,
+            "USER": _db.user,
+            "PASSWORD": _db.password,
+            "HOST": _db.host,
+            "PORT": _db.port,
+            "CONN_MAX_AGE": env_int("AMPARO_DB_CONN_MAX_AGE", 60),
+        }
+    }
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite cannot create its own folder
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "amparo.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE avoids "database is locked" on read-then-write transactions.
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "timeout": 20,
+            },
+        }
+    }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory, shared with the live server
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+
+# Two-factor authentication is required for every role that sees personal data.
+AMPARO_REQUIRE_2FA = env_bool("AMPARO_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Amparo"
+
+# Lockout after repeated failed logins (django-axes).
+AXES_FAILURE_LIMIT = env_int("AMPARO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AMPARO_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_ENABLED = env_bool("AMPARO_LOCKOUT_ENABLED", True)
+
+# Sessions expire after a working day, or sooner when idle.
+SESSION_COOKIE_AGE = env_int("AMPARO_SESSION_SECONDS", 8 * 3600, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Behind HTTPS (a real node), cookies are secure and HSTS is sent.
+AMPARO_HTTPS = env_bool("AMPARO_HTTPS", False)
+SESSION_COOKIE_SECURE = AMPARO_HTTPS
+CSRF_COOKIE_SECURE = AMPARO_HTTPS
+LANGUAGE_COOKIE_SECURE = AMPARO_HTTPS
+SECURE_SSL_REDIRECT = AMPARO_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if AMPARO_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = AMPARO_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if AMPARO_HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Strict CSP: no inline script or style anywhere.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Languages: Spanish first; English and French for staff; Haitian Creole and Portuguese
+# only for what a migrant reads (consent text, rights).
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Spanish")), ("en", _("English")), ("fr", _("French"))]
+MIGRANT_LANGUAGES = [*LANGUAGES, ("ht", _("Haitian Creole")), ("pt", _("Portuguese"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("AMPARO_TIME_ZONE", "America/Mexico_City")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # tests and a fresh demo serve static files without collectstatic
+
+# Encryption of personal fields: a key ring from AMPARO_KEYS or a key file (see protection.crypto).
+AMPARO_KEYS = env_str("AMPARO_KEYS", "")
+AMPARO_INDEX_KEY = env_str("AMPARO_INDEX_KEY", "")
+AMPARO_KEY_FILE = Path(env_str("AMPARO_KEY_FILE", str(DATA_DIR / "keys.json")))
+
+# Demo mode marks every page as synthetic data and allows the demo accounts.
+AMPARO_DEMO = env_bool("AMPARO_DEMO", True)
+
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("AMPARO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("AMPARO_FROM_EMAIL", "amparo@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("AMPARO_LOG_LEVEL", "WARNING")},
+}

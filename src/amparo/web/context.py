@@ -1,0 +1,16 @@
+"""Template context shared by every page."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from amparo.accounts.domain.users import roles_of
+from amparo.accounts.enums import CASEWORK_ROLES, Role
+
+
+def amparo(request: HttpRequest) -> dict[str, object]:
+    roles = roles_of(request.user) if request.user.is_authenticated else set()  # type: ignore[arg-type]
+    return {
+        "demo_mode": settings.AMPARO_DEMO,
+        "nav_cases": bool(roles & CASEWORK_ROLES),
+        "nav_users": Role.ADMINISTRATOR in roles,
+    }

@@ -1,0 +1,120 @@
+"""Sign-in, two-factor authentication, sign-out and the language switch."""
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language, gettext
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from amparo.accounts.models import User
+from amparo.protection.domain.audit import record_event
+from amparo.protection.enums import AuditAction
+from amparo.web.forms import TokenForm
+
+
+def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or fallback
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def _with_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite="Lax",
+    )
+    return response
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user: User = form.get_user()  # type: ignore[assignment]
+        login(request, user)
+        record_event(AuditAction.USER_LOGGED_IN, actor=user)
+        response = redirect(_safe_next(request))
+        return _with_language_cookie(response, user.language)
+    return render(request, "web/login.html", {"form": form, "next": _safe_next(request)})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("web:login")
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol a TOTP device: show the secret as a QR code and as text, confirm with a code."""
+    user: User = request.user  # type: ignore[assignment]
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("web:2fa_verify")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "authenticator"}
+    )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            record_event(AuditAction.USER_2FA_ENROLLED, actor=user)
+            return redirect("web:home")
+        form.add_error("token", _wrong_code())
+    secret = base64.b32encode(device.bin_key).decode("ascii")
+    context = {"form": form, "qr": _qr_svg(device.config_url), "secret": secret}
+    return render(request, "web/2fa_setup.html", context)
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return redirect("web:2fa_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            return redirect(_safe_next(request, "/"))
+        form.add_error("token", _wrong_code())
+    return render(request, "web/2fa_verify.html", {"form": form})
+
+
+def _wrong_code() -> str:
+    return gettext("That code is not valid. Check the time on your phone and try the newest code.")
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponseRedirect | HttpResponse:
+    """Set the interface language; a signed-in user keeps it as their preference."""
+    language = request.POST.get("language", "")
+    codes = {code for code, _name in settings.LANGUAGES}
+    response = redirect(_safe_next(request))
+    if language not in codes or not check_for_language(language):
+        return response
+    if request.user.is_authenticated:
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return _with_language_cookie(response, language)

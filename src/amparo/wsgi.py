@@ -1,0 +1,18 @@
+"""WSGI entry point. Refuses to start when the encryption keys are missing or wrong."""
+
+import os
+import sys
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
+application = get_wsgi_application()
+
+from amparo.protection.crypto import KeyRingError  # noqa: E402  (needs Django set up)
+from amparo.protection.domain.keys import assert_keys_usable  # noqa: E402
+
+try:
+    assert_keys_usable()
+except KeyRingError as exc:
+    sys.stderr.write(f"Amparo cannot start: {exc}\n")
+    raise SystemExit(3) from None

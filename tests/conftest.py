@@ -1,0 +1,115 @@
+"""Personas and shared fixtures. Every person and case here is synthetic.
+
+The personas: a case manager at agency A in Mexico (IOM Mexico), her supervisor, a case
+manager at agency B in Guatemala, a trainer with no case access, and an administrator.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from amparo.accounts.domain.reference import load_reference_data
+from amparo.accounts.domain.users import create_staff_user
+from amparo.accounts.enums import Role
+from amparo.accounts.models import Agency, User
+from amparo.people.domain.cases import PersonData, open_case, register_person
+from amparo.people.models import Case
+from amparo.protection import crypto
+
+PASSWORD = "synthetic-test-password-1"
+
+# Test keys are generated per run: nothing encrypted in tests outlives the run.
+settings.AMPARO_KEYS = Fernet.generate_key().decode()
+settings.AMPARO_INDEX_KEY = crypto.encode_index_key(b"k" * 32)
+crypto.reset_key_ring_cache()
+
+
+@pytest.fixture
+def reference(db: None) -> None:
+    load_reference_data()
+
+
+def _user(username: str, agency_code: str, role: Role) -> User:
+    agency = Agency.objects.get(code=agency_code)
+    return create_staff_user(username, password=PASSWORD, memberships=[(agency, role)], language="es")
+
+
+@pytest.fixture
+def mx_caseworker(reference: None) -> User:
+    return _user("ana.mx", "mx-oim", Role.CASE_MANAGER)
+
+
+@pytest.fixture
+def mx_supervisor(reference: None) -> User:
+    return _user("sofia.mx", "mx-oim", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def gt_caseworker(reference: None) -> User:
+    return _user("bruno.gt", "gt-oim", Role.CASE_MANAGER)
+
+
+@pytest.fixture
+def trainer(reference: None) -> User:
+    return _user("tomas.trainer", "mx-oim", Role.TRAINER)
+
+
+@pytest.fixture
+def administrator(reference: None) -> User:
+    return _user("alma.admin", "mx-oim", Role.ADMINISTRATOR)
+
+
+def make_case(*, actor: User, agency_code: str, given: str, surname: str, doc: str = "") -> Case:
+    documents = [{"type": "passport", "number": doc, "country": "HN"}] if doc else []
+    person = register_person(
+        PersonData(
+            given_names=given,
+            first_surname=surname,
+            second_surname="Synthetica",
+            sex="female",
+            birth_date=dt.date(1990, 5, 17),
+            nationalities=["HN"],
+            languages=["es"],
+            documents=documents,
+            phone="+52 55 0000 1111",
+        ),
+        actor=actor,
+        is_synthetic=True,
+    )
+    agency = Agency.objects.get(code=agency_code)
+    return open_case(person, actor=actor, agency=agency, assigned_to=actor)
+
+
+@pytest.fixture
+def mx_case(mx_caseworker: User) -> Case:
+    """A Mexican case whose names must never show to anyone outside its scope."""
+    return make_case(
+        actor=mx_caseworker, agency_code="mx-oim", given="Xiomarafake", surname="Quetzalsynth", doc="HX1234567"
+    )
+
+
+@pytest.fixture
+def gt_case(gt_caseworker: User) -> Case:
+    return make_case(actor=gt_caseworker, agency_code="gt-oim", given="Guadalupefake", surname="Petensynth")
+
+
+@pytest.fixture
+def login(db: None) -> Callable[[User], Client]:
+    """A client signed in as the user, past two-factor verification."""
+
+    def _login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return _login

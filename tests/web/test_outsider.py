@@ -1,0 +1,74 @@
+"""Walk every URL and every API endpoint as the Guatemalan case manager, with Mexican data
+present, and check that nothing of it shows. A new URL with a new parameter fails here until
+this test knows which Mexican object to aim it at."""
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from amparo.accounts.models import User
+from amparo.people.models import Case
+
+_PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, route)
+        else:
+            yield route
+
+
+def all_routes() -> list[str]:
+    return sorted(set(_walk(get_resolver().url_patterns)))
+
+
+@pytest.fixture
+def mexican_data(mx_case: Case, mx_supervisor: User) -> dict[str, str]:
+    """Ids of Mexican objects, by URL parameter name, and the strings that must never leak."""
+    return {"case_id": str(mx_case.pk)}
+
+
+SECRETS = ["Xiomarafake", "Quetzalsynth", "HX1234567"]
+
+
+def _fill(route: str, ids: dict[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
+        assert name in ids, f"the outsider test does not know which object to use for <{name}> in {route}"
+        return ids[name]
+
+    return "/" + _PARAM.sub(replace, route).lstrip("^").rstrip("$")
+
+
+def test_the_walk_covers_the_known_urls() -> None:
+    routes = all_routes()
+    assert "cases/<int:case_id>/" in routes
+    assert any(r.startswith("api/") and "case_id" in r for r in routes)
+
+
+@pytest.mark.parametrize("route", all_routes())
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_guatemalan_caseworker_sees_nothing_mexican(
+    route: str,
+    method: str,
+    login: Callable[[User], Client],
+    gt_caseworker: User,
+    mexican_data: dict[str, str],
+    mx_case: Case,
+) -> None:
+    client = login(gt_caseworker)
+    url = _fill(route, mexican_data)
+    response = getattr(client, method)(url)
+    body = response.content.decode(errors="replace")
+    for secret in [*SECRETS, mx_case.reference]:
+        assert secret not in body, f"{method.upper()} {url} shows {secret}"
+    if _PARAM.search(route):
+        assert response.status_code in {404, 405}, f"{method.upper()} {url} answered {response.status_code}"
+    else:
+        assert response.status_code in {200, 302, 400, 404, 405, 422}, f"{url}: {response.status_code}"
