@@ -61,7 +61,7 @@ types: $(STAMP)
 
 # Extraction needs GNU gettext (xgettext); compilation does not.
 messages: $(STAMP)
-	cd src/amparo && ../../$(BIN)/amparo makemessages --no-location --no-obsolete -l es -l en -l fr -l ht -l pt
+	cd src/amparo && ../../$(BIN)/amparo makemessages --no-location --no-obsolete -l es -l en -l fr
 
 bench: $(STAMP)
 	$(BIN)/python bench/crypto_bench.py

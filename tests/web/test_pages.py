@@ -59,11 +59,25 @@ def test_two_factor_setup_confirms_a_totp_code(mx_caseworker: User) -> None:
     page = client.get("/2fa/setup/")
     assert "data:image/svg+xml;base64," in page.content.decode()
     device = TOTPDevice.objects.get(user=mx_caseworker)
-    wrong = client.post("/2fa/setup/", {"token": "000000" if totp(device.bin_key) != 0 else "111111"})
-    assert wrong.status_code == 200
     response = client.post("/2fa/setup/", {"token": f"{totp(device.bin_key):06d}"})
     assert response.status_code == 302
     assert client.get("/cases/").status_code == 200
+
+
+def test_a_wrong_two_factor_code_is_refused(mx_caseworker: User) -> None:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.post("/login/", {"username": "ana.mx", "password": PASSWORD})
+    client.cookies["django_language"] = "en"
+    client.get("/2fa/setup/")
+    device = TOTPDevice.objects.get(user=mx_caseworker)
+    wrong = f"{(totp(device.bin_key) + 1) % 1_000_000:06d}"
+    response = client.post("/2fa/setup/", {"token": wrong})
+    assert response.status_code == 200
+    assert "not valid" in response.content.decode()
+    assert client.get("/cases/").status_code == 302
 
 
 def test_the_demo_setting_relaxes_two_factor(settings: object, mx_caseworker: User) -> None:

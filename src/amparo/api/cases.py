@@ -3,8 +3,7 @@ from ninja import Router
 
 from amparo.accounts.models import User
 from amparo.api.schemas import CaseOut, CaseSummaryOut, MeOut, MembershipOut, PersonOut
-from amparo.people.domain.cases import read_case
-from amparo.people.domain.queries import cases_visible_to
+from amparo.people.domain import cases as case_domain
 from amparo.people.models import Case
 
 router = Router()
@@ -36,15 +35,14 @@ def me(request: HttpRequest) -> MeOut:
 @router.get("/cases", response=list[CaseSummaryOut], tags=["cases"])
 def list_cases(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[CaseSummaryOut]:
     user: User = request.user  # type: ignore[assignment]
-    limit = max(1, min(limit, 200))
-    cases = cases_visible_to(user)[max(0, offset) : max(0, offset) + limit]
+    cases = case_domain.list_cases(user, limit=max(1, min(limit, 200)), offset=max(0, offset))
     return [_summary(c) for c in cases]
 
 
 @router.get("/cases/{case_id}", response=CaseOut, tags=["cases"])
 def get_case(request: HttpRequest, case_id: int) -> CaseOut:
     user: User = request.user  # type: ignore[assignment]
-    case = read_case(user, case_id)
+    case = case_domain.read_case(user, case_id)
     person = case.person
     return CaseOut(
         **_summary(case).dict(),

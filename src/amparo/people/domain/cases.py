@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from amparo.accounts.models import Agency, User
 from amparo.lib.text import normalise_document, normalise_name, normalise_phone
-from amparo.people.domain.queries import get_case_for
+from amparo.people.domain.queries import cases_visible_to, get_case_for
 from amparo.people.enums import CaseStatus, IdentifierKind
 from amparo.people.models import Case, Person, PersonIdentifier
 from amparo.protection import crypto
@@ -119,3 +119,12 @@ def read_case(user: User, case_id: int) -> Case:
     case = get_case_for(user, case_id)
     record_event(AuditAction.CASE_VIEWED, actor=user, subject=case)
     return case
+
+
+def list_cases(user: User, *, limit: int, offset: int = 0) -> list[Case]:
+    """A page of the cases the user may see, recording which cases were shown."""
+    cases = list(cases_visible_to(user)[offset : offset + limit])
+    if cases:
+        payload = {"cases": [c.pk for c in cases]}
+        record_event(AuditAction.CASE_LISTED, actor=user, payload=payload)
+    return cases

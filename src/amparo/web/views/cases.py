@@ -5,8 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from amparo.accounts.models import User
-from amparo.people.domain.cases import read_case
-from amparo.people.domain.queries import cases_visible_to
+from amparo.people.domain.cases import list_cases, read_case
 
 PAGE_SIZE = 50
 
@@ -14,7 +13,7 @@ PAGE_SIZE = 50
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    cases = list(cases_visible_to(user)[:PAGE_SIZE])
+    cases = list_cases(user, limit=PAGE_SIZE)
     return render(request, "web/case_list.html", {"cases": cases, "page_size": PAGE_SIZE})
 
 

@@ -1,0 +1,61 @@
+"""Audited case-page read: server time p50 and p95 on SQLite and on PostgreSQL.
+
+Each request goes through the whole Django stack (middleware, gate, audit append, template)
+with the test client, against a database holding --cases synthetic cases.
+Run: .venv/bin/python bench/case_read_bench.py [--database-url postgresql://postgres@127.0.0.1:5432/amparo_bench]
+"""
+
+import argparse
+import random
+import time
+
+from _common import machine, percentiles, setup_django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=500)
+    args = parser.parse_args()
+    setup_django(args.database_url)
+
+    from django.test import Client
+
+    from amparo.accounts.domain.reference import load_reference_data
+    from amparo.accounts.domain.users import create_staff_user
+    from amparo.accounts.enums import Role
+    from amparo.accounts.models import Agency
+    from amparo.people.domain.cases import PersonData, open_case, register_person
+
+    load_reference_data()
+    agency = Agency.objects.get(code="mx-oim")
+    user = create_staff_user("bench.mx", password="bench-password-123", memberships=[(agency, Role.SUPERVISOR)])
+    ids = []
+    for index in range(args.cases):
+        person = register_person(
+            PersonData(given_names=f"Synth{index}", first_surname="Bench", nationalities=["HN"]),
+            actor=user,
+            is_synthetic=True,
+        )
+        ids.append(open_case(person, actor=user, agency=agency, assigned_to=user).pk)
+
+    client = Client()
+    client.force_login(user)
+    rng = random.Random(1)
+    for _ in range(20):  # warm-up
+        client.get(f"/cases/{rng.choice(ids)}/")
+    samples = []
+    for _ in range(args.requests):
+        case_id = rng.choice(ids)
+        start = time.perf_counter()
+        response = client.get(f"/cases/{case_id}/")
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    engine = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"machine: {machine()}")
+    print(f"audited case-page read on {engine} with {args.cases} cases: {percentiles(samples)}")
+
+
+if __name__ == "__main__":
+    main()
