@@ -22,7 +22,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores, {cpu}"
+    return (
+        f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores, {cpu}"
+    )
 
 
 def percentiles(samples_ms: list[float]) -> str:

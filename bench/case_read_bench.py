@@ -30,7 +30,9 @@ def main() -> None:
 
     load_reference_data()
     agency = Agency.objects.get(code="mx-oim")
-    user = create_staff_user("bench.mx", password="bench-password-123", memberships=[(agency, Role.SUPERVISOR)])
+    user = create_staff_user(
+        "bench.mx", password="bench-password-123", memberships=[(agency, Role.SUPERVISOR)]
+    )
     ids = []
     for index in range(args.cases):
         person = register_person(

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -23,7 +24,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    assert os.path.exists(CHROMIUM), "Chromium is missing: 'make test' installs Debian's chromium"
+    assert Path(CHROMIUM).exists(), "Chromium is missing: 'make test' installs Debian's chromium"
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance

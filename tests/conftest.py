@@ -22,6 +22,8 @@ from amparo.people.domain.cases import PersonData, open_case, register_person
 from amparo.people.models import Case
 from amparo.protection import crypto
 
+pytest_plugins = ["tests.browser"]  # the Chromium fixtures
+
 PASSWORD = "synthetic-test-password-1"
 
 # Test keys are generated per run: nothing encrypted in tests outlives the run.
@@ -37,7 +39,9 @@ def reference(db: None) -> None:
 
 def _user(username: str, agency_code: str, role: Role) -> User:
     agency = Agency.objects.get(code=agency_code)
-    return create_staff_user(username, password=PASSWORD, memberships=[(agency, role)], language="es")
+    return create_staff_user(
+        username, password=PASSWORD, memberships=[(agency, role)], language="es"
+    )
 
 
 @pytest.fixture
@@ -90,13 +94,19 @@ def make_case(*, actor: User, agency_code: str, given: str, surname: str, doc: s
 def mx_case(mx_caseworker: User) -> Case:
     """A Mexican case whose names must never show to anyone outside its scope."""
     return make_case(
-        actor=mx_caseworker, agency_code="mx-oim", given="Xiomarafake", surname="Quetzalsynth", doc="HX1234567"
+        actor=mx_caseworker,
+        agency_code="mx-oim",
+        given="Xiomarafake",
+        surname="Quetzalsynth",
+        doc="HX1234567",
     )
 
 
 @pytest.fixture
 def gt_case(gt_caseworker: User) -> Case:
-    return make_case(actor=gt_caseworker, agency_code="gt-oim", given="Guadalupefake", surname="Petensynth")
+    return make_case(
+        actor=gt_caseworker, agency_code="gt-oim", given="Guadalupefake", surname="Petensynth"
+    )
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ LOCALES = PACKAGE / "locale"
 # What may stay untranslated in a template: the product name, symbols and punctuation.
 _ALLOWED = {"Amparo"}
 _TAGS = re.compile(
-    r"{%\s*(blocktranslate|blocktrans)\b.*?{%\s*end(blocktranslate|blocktrans)\s*%}"  # tagged blocks
-    r"|{%.*?%}|{{.*?}}|{#.*?#}"  # template tags, variables, comments
+    # tagged blocks first, then template tags, variables and comments
+    r"{%\s*(blocktranslate|blocktrans)\b.*?{%\s*end(blocktranslate|blocktrans)\s*%}"
+    r"|{%.*?%}|{{.*?}}|{#.*?#}"
     r"|<(script|style)\b.*?</\3>"  # code, never text
     r"|<[^>]+>",  # HTML tags and their attributes
     re.DOTALL,
@@ -22,7 +23,7 @@ _TAGS = re.compile(
 
 def untagged_text(source: str) -> list[str]:
     stripped = _TAGS.sub(" ", source)
-    words = re.findall(r"[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*)*", stripped)
+    words = re.findall(r"[^\W\d_][\w'\u2019-]*(?:[ \t]+[^\W\d_][\w'\u2019-]*)*", stripped)
     return [w for w in words if w not in _ALLOWED]
 
 
@@ -32,7 +33,9 @@ def test_templates_have_no_untagged_text(template: Path) -> None:
 
 
 def test_the_lint_catches_untagged_text() -> None:
-    assert untagged_text("<p>{% translate 'Hello' %}</p><p>Goodbye friend</p>") == ["Goodbye friend"]
+    assert untagged_text("<p>{% translate 'Hello' %}</p><p>Goodbye friend</p>") == [
+        "Goodbye friend"
+    ]
 
 
 def test_attributes_that_users_read_are_tagged() -> None:
@@ -46,12 +49,18 @@ def test_attributes_that_users_read_are_tagged() -> None:
 
 def _entries(po: Path) -> list[tuple[str, str]]:
     text = po.read_text(encoding="utf-8")
-    blocks = [b for b in text.split("\n\n") if "msgid" in b and not b.lstrip().startswith('msgid ""\nmsgstr ""\n"')]
+    blocks = [
+        b
+        for b in text.split("\n\n")
+        if "msgid" in b and not b.lstrip().startswith('msgid ""\nmsgstr ""\n"')
+    ]
     found = []
     for block in blocks:
         if block.startswith("#~"):
             continue
-        msgid = "".join(re.findall(r'^(?:msgid|msgid_plural)?\s*"(.*)"$', block.split("msgstr")[0], re.M))
+        msgid = "".join(
+            re.findall(r'^(?:msgid|msgid_plural)?\s*"(.*)"$', block.split("msgstr")[0], re.M)
+        )
         msgstrs = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
         for raw in msgstrs:
             found.append((msgid, "".join(re.findall(r'"(.*)"', raw))))

@@ -8,11 +8,18 @@ from pathlib import Path
 import pytest
 
 
-def _amparo(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _amparo(
+    args: list[str], env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "AMPARO_DATA_DIR": str(tmp_path), **env}
     full_env.pop("DATABASE_URL", None) if "DATABASE_URL" not in env else None
     return subprocess.run(  # noqa: S603  (fixed arguments)
-        [sys.executable, "-m", "amparo", *args], env=full_env, capture_output=True, text=True, check=False, timeout=60
+        [sys.executable, "-m", "amparo", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
 

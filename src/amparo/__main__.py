@@ -8,6 +8,13 @@ import os
 import sys
 
 
+def _command_name(args: list[str]) -> list[str]:
+    """Accept `rotate-keys` for the `rotate_keys` command: hyphens read better in a shell."""
+    if args and not args[0].startswith("-"):
+        return [args[0].replace("-", "_"), *args[1:]]
+    return args
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
     from django.core.exceptions import ImproperlyConfigured
@@ -17,7 +24,7 @@ def main() -> None:
         from django.core.management import execute_from_command_line
 
         settings.INSTALLED_APPS  # noqa: B018  (import settings now, so a bad value stops here)
-        execute_from_command_line([sys.argv[0], *sys.argv[1:]])
+        execute_from_command_line([sys.argv[0], *_command_name(sys.argv[1:])])
     except ImproperlyConfigured as exc:
         sys.stderr.write(f"amparo: configuration error: {exc}\n")
         raise SystemExit(2) from None

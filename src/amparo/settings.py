@@ -23,7 +23,9 @@ if not SECRET_KEY:
     # The demo and the tests need no secret of their own; a real node must set one.
     SECRET_KEY = "amparo-demo-only-not-a-secret"  # noqa: S105
 
-ALLOWED_HOSTS: list[str] = env_list("AMPARO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS: list[str] = env_list(
+    "AMPARO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS: list[str] = env_list("AMPARO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -110,7 +112,7 @@ else:
             },
         }
     }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if not _db_url:
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory, shared with the live server
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -125,8 +127,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "web:login"

@@ -29,7 +29,9 @@ def test_every_country_has_agencies_of_known_kinds(db: None) -> None:
 def test_enforcement_bodies_are_marked(db: None) -> None:
     load_reference_data()
     assert set(Agency.objects.filter(enforcement=True).values_list("code", flat=True)) == {
-        "us-ice", "us-cbp", "ca-cbsa"
+        "us-ice",
+        "us-cbp",
+        "ca-cbsa",
     }
 
 
@@ -43,7 +45,9 @@ def test_loading_twice_updates_in_place(db: None) -> None:
 
 def test_a_bad_agency_kind_is_refused_naming_file_and_key(db: None, tmp_path: Path) -> None:
     bad = tmp_path / "agencies.yaml"
-    bad.write_text("MX:\n  - {code: mx-x, name: X, kind: spaceship, confidence: V}\n", encoding="utf-8")
+    bad.write_text(
+        "MX:\n  - {code: mx-x, name: X, kind: spaceship, confidence: V}\n", encoding="utf-8"
+    )
     with pytest.raises(DataFileError) as error:
         load_reference_data(COUNTRIES_FILE, bad)
     assert str(error.value) == f"{bad}: MX[0].kind: unknown agency kind 'spaceship'"

@@ -12,7 +12,9 @@ def test_the_api_needs_a_signed_in_user(client: Client, mx_case: Case) -> None:
     assert client.get(f"/api/cases/{mx_case.pk}").status_code == 401
 
 
-def test_me_lists_the_users_memberships(login: Callable[[User], Client], mx_caseworker: User) -> None:
+def test_me_lists_the_users_memberships(
+    login: Callable[[User], Client], mx_caseworker: User
+) -> None:
     body = login(mx_caseworker).get("/api/me").json()
     assert body == {
         "username": "ana.mx",

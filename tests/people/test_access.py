@@ -30,26 +30,45 @@ def test_a_missing_case_and_a_hidden_case_look_the_same(gt_caseworker: User, mx_
     assert str(hidden.value) == str(missing.value)
 
 
-def test_a_colleague_at_the_same_agency_without_assignment_sees_nothing(reference: None, mx_case: Case) -> None:
+def test_a_colleague_at_the_same_agency_without_assignment_sees_nothing(
+    reference: None, mx_case: Case
+) -> None:
     colleague = create_staff_user(
-        "otro.mx", password=PASSWORD, memberships=[(Agency.objects.get(code="mx-oim"), Role.CASE_MANAGER)]
+        "otro.mx",
+        password=PASSWORD,
+        memberships=[(Agency.objects.get(code="mx-oim"), Role.CASE_MANAGER)],
     )
     assert list(cases_visible_to(colleague)) == []
 
 
-def test_a_supervisor_at_another_agency_of_the_same_country_sees_nothing(reference: None, mx_case: Case) -> None:
+def test_a_supervisor_at_another_agency_of_the_same_country_sees_nothing(
+    reference: None, mx_case: Case
+) -> None:
     other = create_staff_user(
-        "sup.comar", password=PASSWORD, memberships=[(Agency.objects.get(code="mx-comar"), Role.SUPERVISOR)]
+        "sup.comar",
+        password=PASSWORD,
+        memberships=[(Agency.objects.get(code="mx-comar"), Role.SUPERVISOR)],
     )
     assert list(cases_visible_to(other)) == []
 
 
 @pytest.mark.parametrize(
     "role",
-    [Role.TRAINER, Role.TRAINEE, Role.ADMINISTRATOR, Role.REGIONAL_ANALYST, Role.RECEIVING_OFFICER, Role.FOCAL_POINT],
+    [
+        Role.TRAINER,
+        Role.TRAINEE,
+        Role.ADMINISTRATOR,
+        Role.REGIONAL_ANALYST,
+        Role.RECEIVING_OFFICER,
+        Role.FOCAL_POINT,
+    ],
 )
-def test_roles_without_casework_see_no_case_even_at_the_same_agency(reference: None, mx_case: Case, role: Role) -> None:
-    user = create_staff_user(f"r-{role}", password=PASSWORD, memberships=[(Agency.objects.get(code="mx-oim"), role)])
+def test_roles_without_casework_see_no_case_even_at_the_same_agency(
+    reference: None, mx_case: Case, role: Role
+) -> None:
+    user = create_staff_user(
+        f"r-{role}", password=PASSWORD, memberships=[(Agency.objects.get(code="mx-oim"), role)]
+    )
     assert list(cases_visible_to(user)) == []
 
 
@@ -65,7 +84,9 @@ def test_an_inactive_user_sees_nothing(mx_caseworker: User, mx_case: Case) -> No
 
 def test_a_front_line_officer_sees_the_cases_she_opened(reference: None) -> None:
     officer = create_staff_user(
-        "off.mx", password=PASSWORD, memberships=[(Agency.objects.get(code="mx-oim"), Role.FRONT_LINE_OFFICER)]
+        "off.mx",
+        password=PASSWORD,
+        memberships=[(Agency.objects.get(code="mx-oim"), Role.FRONT_LINE_OFFICER)],
     )
     case = make_case(actor=officer, agency_code="mx-oim", given="Linafake", surname="Frontsynth")
     assert list(cases_visible_to(officer)) == [case]

@@ -19,12 +19,20 @@ def test_each_event_links_to_the_previous_hash(mx_caseworker: User) -> None:
     assert verify_chain().intact
 
 
-def test_editing_an_event_in_the_database_breaks_the_chain_at_that_event(mx_caseworker: User) -> None:
+def test_editing_an_event_in_the_database_breaks_the_chain_at_that_event(
+    mx_caseworker: User,
+) -> None:
     events = _events(4, mx_caseworker)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE protection_auditevent SET action = 'case.forgotten' WHERE id = %s", [events[1].pk])
+        cursor.execute(
+            "UPDATE protection_auditevent SET action = 'case.forgotten' WHERE id = %s",
+            [events[1].pk],
+        )
     report = verify_chain()
-    assert (report.first_broken_id, report.problem) == (events[1].pk, "content does not match its hash")
+    assert (report.first_broken_id, report.problem) == (
+        events[1].pk,
+        "content does not match its hash",
+    )
 
 
 def test_deleting_an_event_breaks_the_link_of_the_next_one(mx_caseworker: User) -> None:
@@ -32,7 +40,10 @@ def test_deleting_an_event_breaks_the_link_of_the_next_one(mx_caseworker: User) 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM protection_auditevent WHERE id = %s", [events[2].pk])
     report = verify_chain()
-    assert (report.first_broken_id, report.problem) == (events[3].pk, "link to the previous event is broken")
+    assert (report.first_broken_id, report.problem) == (
+        events[3].pk,
+        "link to the previous event is broken",
+    )
 
 
 def test_the_application_cannot_change_or_delete_events(mx_caseworker: User) -> None:
@@ -55,7 +66,10 @@ def test_audit_verify_command_exits_zero_then_names_the_broken_event(
     call_command("audit", "verify")
     assert "Audit chain intact: 3 events verified." in capsys.readouterr().out
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE protection_auditevent SET payload = %s WHERE id = %s", ['{"n": 99}', events[1].pk])
+        cursor.execute(
+            "UPDATE protection_auditevent SET payload = %s WHERE id = %s",
+            ['{"n": 99}', events[1].pk],
+        )
     with pytest.raises(SystemExit) as exit_info:
         call_command("audit", "verify")
     assert exit_info.value.code == 1

@@ -4,13 +4,13 @@ page, with axe-core finding no serious accessibility violation."""
 import base64
 
 import pytest
-from pytest_django.live_server_helper import LiveServer
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from amparo.accounts.models import User
 from amparo.people.models import Case
-from tests.browser import browser, phone_page, serious_violations  # noqa: F401  (fixtures)
+from tests.browser import serious_violations
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,7 +62,12 @@ def test_a_case_manager_enrols_two_factor_switches_language_and_opens_her_case(
     ],
 )
 def test_each_role_lands_on_its_home_page_in_spanish(
-    request: pytest.FixtureRequest, settings: object, phone_page: Page, live_server: LiveServer, persona: str, heading: str
+    request: pytest.FixtureRequest,
+    settings: object,
+    phone_page: Page,
+    live_server: LiveServer,
+    persona: str,
+    heading: str,
 ) -> None:
     settings.AMPARO_REQUIRE_2FA = False  # type: ignore[attr-defined]
     user: User = request.getfixturevalue(persona)

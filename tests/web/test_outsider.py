@@ -40,7 +40,9 @@ SECRETS = ["Xiomarafake", "Quetzalsynth", "HX1234567"]
 def _fill(route: str, ids: dict[str, str]) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group("name")
-        assert name in ids, f"the outsider test does not know which object to use for <{name}> in {route}"
+        assert name in ids, (
+            f"the outsider test does not know which object to use for <{name}> in {route}"
+        )
         return ids[name]
 
     return "/" + _PARAM.sub(replace, route).lstrip("^").rstrip("$")
@@ -69,6 +71,10 @@ def test_the_guatemalan_caseworker_sees_nothing_mexican(
     for secret in [*SECRETS, mx_case.reference]:
         assert secret not in body, f"{method.upper()} {url} shows {secret}"
     if _PARAM.search(route):
-        assert response.status_code in {404, 405}, f"{method.upper()} {url} answered {response.status_code}"
+        assert response.status_code in {404, 405}, (
+            f"{method.upper()} {url} answered {response.status_code}"
+        )
     else:
-        assert response.status_code in {200, 302, 400, 404, 405, 422}, f"{url}: {response.status_code}"
+        assert response.status_code in {200, 302, 400, 404, 405, 422}, (
+            f"{url}: {response.status_code}"
+        )

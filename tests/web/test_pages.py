@@ -118,7 +118,9 @@ def test_the_language_switch_is_kept_as_the_users_preference(
     assert "What to do first" in client.get("/").content.decode()
 
 
-def test_the_language_switch_ignores_unknown_languages_and_foreign_redirects(client: Client) -> None:
+def test_the_language_switch_ignores_unknown_languages_and_foreign_redirects(
+    client: Client,
+) -> None:
     response = client.post("/language/", {"language": "xx", "next": "https://evil.example/"})
     assert response.url == "/"
     assert "django_language" not in response.cookies
@@ -155,7 +157,11 @@ def test_opening_a_case_page_shows_the_person_and_is_audited(
     assert response.status_code == 200
     assert "Xiomarafake" in response.content.decode()
     event = AuditEvent.objects.filter(action="case.viewed").get()
-    assert (event.actor_id, event.subject_type, event.subject_id) == (mx_caseworker.pk, "case", str(mx_case.pk))
+    assert (event.actor_id, event.subject_type, event.subject_id) == (
+        mx_caseworker.pk,
+        "case",
+        str(mx_case.pk),
+    )
 
 
 def test_the_case_list_shows_only_the_users_cases(

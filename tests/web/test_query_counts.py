@@ -7,8 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from amparo.accounts.enums import Role
 from amparo.accounts.models import User
-from tests.conftest import make_case
+from tests.conftest import _user, make_case
 
 
 def _queries_for(client: Client, url: str) -> int:
@@ -25,19 +26,22 @@ def test_case_lists_cost_the_same_at_one_and_three_cases(
     make_case(actor=mx_caseworker, agency_code="mx-oim", given="Unafake", surname="Synth")
     one = _queries_for(client, url)
     for index in range(2):
-        make_case(actor=mx_caseworker, agency_code="mx-oim", given=f"Otrafake{index}", surname="Synth")
+        make_case(
+            actor=mx_caseworker, agency_code="mx-oim", given=f"Otrafake{index}", surname="Synth"
+        )
     three = _queries_for(client, url)
     assert one == three
 
 
 def test_the_staff_list_costs_the_same_at_one_and_three_members(
-    login: Callable[[User], Client], administrator: User, mx_caseworker: User, mx_supervisor: User, trainer: User
+    login: Callable[[User], Client],
+    administrator: User,
+    mx_caseworker: User,
+    mx_supervisor: User,
+    trainer: User,
 ) -> None:
     client = login(administrator)
     first = _queries_for(client, "/users/")
-    from tests.conftest import _user
-    from amparo.accounts.enums import Role
-
     _user("extra.one", "mx-comar", Role.CASE_MANAGER)
     _user("extra.two", "mx-inm", Role.SUPERVISOR)
     assert _queries_for(client, "/users/") == first

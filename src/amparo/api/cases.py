@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from amparo.accounts.models import User
-from amparo.api.schemas import CaseOut, CaseSummaryOut, MeOut, MembershipOut, PersonOut
+from amparo.api.schemas import CaseOut, CaseSummaryOut, MembershipOut, MeOut, PersonOut
 from amparo.people.domain import cases as case_domain
 from amparo.people.models import Case
 

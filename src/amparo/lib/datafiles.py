@@ -38,7 +38,11 @@ def read_data_file(path: Path) -> Any:
 
 
 def require_keys(
-    path: Path, where: str, item: Any, required: set[str], optional: set[str] = frozenset()  # type: ignore[assignment]
+    path: Path,
+    where: str,
+    item: Any,
+    required: set[str],
+    optional: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """Check that `item` is a mapping with all required keys and no unknown ones."""
     if not isinstance(item, dict):

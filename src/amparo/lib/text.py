@@ -23,5 +23,5 @@ def normalise_document(number: str) -> str:
 
 
 def normalise_phone(phone: str) -> str:
-    """Digits only; an international prefix keeps the country code: '+52 (55) 1234' -> '52551234'."""
+    """Digits only, the country code kept: '+52 (55) 1234' -> '52551234'."""
     return "".join(ch for ch in phone if ch.isdigit())

@@ -55,6 +55,9 @@ class PersonIdentifier(models.Model):
     class Meta:
         indexes = [models.Index(fields=["kind", "digest"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} digest of person #{self.person_id}"
+
 
 class Case(models.Model):
     """A protection case, owned by one agency in one country, optionally assigned to a user."""
@@ -73,7 +76,9 @@ class Case(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.IDENTIFIED)
+    status = models.CharField(
+        max_length=20, choices=CaseStatus.choices, default=CaseStatus.IDENTIFIED
+    )
     opened_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)  # optimistic locking

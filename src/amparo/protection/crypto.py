@@ -142,6 +142,6 @@ def reencrypt(token: str) -> str:
 
 
 def blind_index(value: str, *, purpose: str) -> str:
-    """A keyed hash for exact lookups; `purpose` separates indexes (a phone never matches a name)."""
+    """A keyed hash for exact lookups; `purpose` keeps indexes apart (a phone is not a name)."""
     message = f"{purpose}\x00{value}".encode()
     return hmac.new(key_ring().index_key, message, hashlib.sha256).hexdigest()

@@ -4,14 +4,21 @@ Lookups on these fields are meaningless (every encryption differs); use a blind 
 """
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from amparo.protection import crypto
 
+if TYPE_CHECKING:
+    _TextBase = models.TextField[Any, Any]
+    _JSONBase = models.Field[Any, Any]
+else:
+    _TextBase = models.TextField
+    _JSONBase = models.TextField
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+
+class EncryptedTextField(_TextBase):
     """A text value stored as a Fernet token. Empty strings stay empty (nothing to protect)."""
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
@@ -25,7 +32,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return crypto.encrypt(str(value))
 
 
-class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]
+class EncryptedJSONField(_JSONBase):
     """A JSON value (list or mapping) stored as one Fernet token."""
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:

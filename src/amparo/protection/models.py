@@ -18,7 +18,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events cannot be updated")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("audit events cannot be deleted")
 
 
@@ -63,3 +63,6 @@ class KeyCanary(models.Model):
     """A known value encrypted under the key ring: if it cannot be read, the keys are wrong."""
 
     value = EncryptedTextField()
+
+    def __str__(self) -> str:
+        return "key canary"

@@ -8,7 +8,7 @@ from amparo.accounts.enums import CASEWORK_ROLES, Role
 
 
 def amparo(request: HttpRequest) -> dict[str, object]:
-    roles = roles_of(request.user) if request.user.is_authenticated else set()  # type: ignore[arg-type]
+    roles = roles_of(request.user) if request.user.is_authenticated else set()
     return {
         "demo_mode": settings.AMPARO_DEMO,
         "nav_cases": bool(roles & CASEWORK_ROLES),

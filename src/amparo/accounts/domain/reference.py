@@ -15,7 +15,15 @@ COUNTRIES_FILE = REFERENCE_DIR / "countries.yaml"
 AGENCIES_FILE = REFERENCE_DIR / "agencies.yaml"
 
 _AGENCY_REQUIRED = {"code", "name", "kind", "confidence"}
-_AGENCY_OPTIONAL = {"acronym", "name_en", "parent", "represents", "enforcement", "active", "valid_to"}
+_AGENCY_OPTIONAL = {
+    "acronym",
+    "name_en",
+    "parent",
+    "represents",
+    "enforcement",
+    "active",
+    "valid_to",
+}
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,9 @@ def parse_countries(path: Path) -> list[Country]:
         code = str(row["code"])
         if len(code) != 2 or not code.isupper():
             raise DataFileError(path, f"[{index}].code", f"{code!r} is not an ISO alpha-2 code")
-        countries.append(Country(code=code, name_es=row["es"], name_en=row["en"], name_fr=row["fr"]))
+        countries.append(
+            Country(code=code, name_es=row["es"], name_en=row["en"], name_fr=row["fr"])
+        )
     return countries
 
 
@@ -56,7 +66,9 @@ def parse_agencies(path: Path, country_codes: set[str]) -> list[Agency]:
     return agencies
 
 
-def _parse_agency(path: Path, where: str, country: str, item: object, countries: set[str]) -> Agency:
+def _parse_agency(
+    path: Path, where: str, country: str, item: object, countries: set[str]
+) -> Agency:
     row = require_keys(path, where, item, _AGENCY_REQUIRED, _AGENCY_OPTIONAL)
     if row["kind"] not in AgencyKind.values:
         raise DataFileError(path, f"{where}.kind", f"unknown agency kind {row['kind']!r}")
@@ -97,7 +109,9 @@ def load_reference_data(
         for country in countries:
             country.save()
         for agency in agencies:
-            existing_id = Agency.objects.filter(code=agency.code).values_list("id", flat=True).first()
+            existing_id = (
+                Agency.objects.filter(code=agency.code).values_list("id", flat=True).first()
+            )
             agency.id = existing_id
             agency.save()
     return ReferenceCounts(countries=len(countries), agencies=len(agencies))

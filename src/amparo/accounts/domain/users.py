@@ -31,7 +31,9 @@ def create_staff_user(
 ) -> User:
     """Create a staff user with an Argon2-hashed password and their memberships, all or nothing."""
     with transaction.atomic():
-        user = User(username=username, language=language, first_name=first_name, last_name=last_name)
+        user = User(
+            username=username, language=language, first_name=first_name, last_name=last_name
+        )
         user.set_password(password)
         user.save()
         Membership.objects.bulk_create(

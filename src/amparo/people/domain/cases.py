@@ -36,11 +36,14 @@ def _identifiers(person: Person) -> list[PersonIdentifier]:
     if full:
         digest = crypto.blind_index(full, purpose=IdentifierKind.NAME)
         rows.append(PersonIdentifier(person=person, kind=IdentifierKind.NAME, digest=digest))
-    for document in person.documents or []:
+    documents: list[dict[str, str]] = person.documents or []
+    for document in documents:
         number = normalise_document(document.get("number", ""))
         if number:
             digest = crypto.blind_index(number, purpose=IdentifierKind.DOCUMENT)
-            rows.append(PersonIdentifier(person=person, kind=IdentifierKind.DOCUMENT, digest=digest))
+            rows.append(
+                PersonIdentifier(person=person, kind=IdentifierKind.DOCUMENT, digest=digest)
+            )
     phone = normalise_phone(person.phone)
     if phone:
         digest = crypto.blind_index(phone, purpose=IdentifierKind.PHONE)

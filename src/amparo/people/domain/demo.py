@@ -58,7 +58,9 @@ def create_demo_accounts() -> list[DemoAccount]:
         agency = Agency.objects.get(code=agency_code)
         language = "en" if agency.country_id in {"BZ", "US"} else "es"
         language = "fr" if agency.country_id == "CA" else language
-        create_staff_user(username, password=DEMO_PASSWORD, memberships=[(agency, role)], language=language)
+        create_staff_user(
+            username, password=DEMO_PASSWORD, memberships=[(agency, role)], language=language
+        )
         made.append(DemoAccount(username, role, agency_code))
     return made
 
@@ -71,7 +73,13 @@ def _person_data(fake: Faker, rng: random.Random, country: str) -> PersonData:
     nationality = rng.choice(_NATIONALITIES)
     documents = []
     if rng.random() < 0.6:
-        documents = [{"type": "passport", "number": fake.bothify("??#######").upper(), "country": nationality}]
+        documents = [
+            {
+                "type": "passport",
+                "number": fake.bothify("??#######").upper(),
+                "country": nationality,
+            }
+        ]
     return PersonData(
         given_names=given,
         first_surname=fake.last_name(),
@@ -89,7 +97,10 @@ def _person_data(fake: Faker, rng: random.Random, country: str) -> PersonData:
 def seed_demo_cases(total: int = 200, seed: int = 2026) -> int:
     """Create `total` synthetic persons and cases spread over the 11 countries and all stages."""
     rng = random.Random(seed)
-    managers = {u.memberships.get().agency.country_id: u for u in User.objects.filter(username__startswith="manager.")}
+    managers = {
+        u.memberships.get().agency.country_id: u
+        for u in User.objects.filter(username__startswith="manager.")
+    }
     officer = User.objects.get(username="officer.mx")
     statuses = list(CaseStatus.values)
     countries = sorted(managers)
@@ -101,7 +112,9 @@ def seed_demo_cases(total: int = 200, seed: int = 2026) -> int:
             manager = managers[country]
             agency = manager.memberships.get().agency
             creator = officer if country == "MX" and index % 3 == 0 else manager
-            person = register_person(_person_data(fake, rng, country), actor=creator, is_synthetic=True)
+            person = register_person(
+                _person_data(fake, rng, country), actor=creator, is_synthetic=True
+            )
             status = statuses[index % len(statuses)]
             open_case(person, actor=creator, agency=agency, assigned_to=manager, status=status)
     return total

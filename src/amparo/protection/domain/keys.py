@@ -1,6 +1,7 @@
 """Key checks at start-up and key rotation."""
 
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from django.apps import apps
@@ -13,6 +14,7 @@ from amparo.protection.fields import ENCRYPTED_FIELD_TYPES
 from amparo.protection.models import KeyCanary
 
 CANARY_TEXT = "amparo-key-canary"
+
 
 def assert_keys_usable() -> None:
     """Stop with a clear message if the keys are missing or cannot read what is stored.
@@ -30,19 +32,24 @@ def assert_keys_usable() -> None:
     elif canary.value != CANARY_TEXT:
         raise crypto.KeyRingError("The key canary decrypted to the wrong value.")
 
+
 @dataclass(frozen=True)
 class RotationReport:
     rows: int
     values: int
     keys_in_ring: int
 
+
 def _encrypted_columns() -> list[tuple[type, list[str]]]:
     found = []
     for model in apps.get_models():
-        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, ENCRYPTED_FIELD_TYPES)]
+        names = [
+            f.attname for f in model._meta.concrete_fields if isinstance(f, ENCRYPTED_FIELD_TYPES)
+        ]
         if names:
             found.append((model, names))
     return found
+
 
 def reencrypt_all() -> RotationReport:
     """Re-encrypt every encrypted value under the newest key, in one transaction.
@@ -61,7 +68,8 @@ def reencrypt_all() -> RotationReport:
                 rows += 1
     return RotationReport(rows, values, len(crypto.key_ring().encryption_keys))
 
-def _raw_tokens(model: type, names: list[str]) -> list[tuple[object, ...]]:
+
+def _raw_tokens(model: type, names: list[str]) -> list[tuple[Any, ...]]:
 
     table = model._meta.db_table  # type: ignore[attr-defined]
     pk = model._meta.pk.column  # type: ignore[attr-defined]
@@ -71,7 +79,8 @@ def _raw_tokens(model: type, names: list[str]) -> list[tuple[object, ...]]:
         cursor.execute(f"SELECT {columns} FROM {qn(table)}")  # noqa: S608  (identifiers quoted)
         return list(cursor.fetchall())
 
-def _write_raw(model: type, pk: object, changes: dict[str, str]) -> None:
+
+def _write_raw(model: type, pk: int, changes: dict[str, str]) -> None:
 
     table = model._meta.db_table  # type: ignore[attr-defined]
     pk_col = model._meta.pk.column  # type: ignore[attr-defined]
@@ -82,6 +91,7 @@ def _write_raw(model: type, pk: object, changes: dict[str, str]) -> None:
             f"UPDATE {qn(table)} SET {sets} WHERE {qn(pk_col)} = %s",  # noqa: S608
             [*changes.values(), pk],
         )
+
 
 def rotate_key_file(*, retire_old: bool) -> RotationReport:
     """Add a new key to the key file, re-encrypt everything under it, optionally drop old keys.

@@ -44,7 +44,7 @@ def _with_language_cookie(response: HttpResponse, language: str) -> HttpResponse
 def login_view(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user: User = form.get_user()  # type: ignore[assignment]
+        user: User = form.get_user()
         login(request, user)
         record_event(AuditAction.USER_LOGGED_IN, actor=user)
         response = redirect(_safe_next(request))

@@ -35,8 +35,12 @@ class Command(BaseCommand):
         assert_keys_usable()
         if not Country.objects.exists():
             counts = load_reference_data()
-            record_event(AuditAction.REFERENCE_LOADED, actor=None, payload={"agencies": counts.agencies})
-            self.stdout.write(f"Reference data: {counts.countries} countries, {counts.agencies} agencies.")
+            record_event(
+                AuditAction.REFERENCE_LOADED, actor=None, payload={"agencies": counts.agencies}
+            )
+            self.stdout.write(
+                f"Reference data: {counts.countries} countries, {counts.agencies} agencies."
+            )
         if not demo.demo_accounts_exist():
             accounts = demo.create_demo_accounts()
             cases = demo.seed_demo_cases(options["cases"])
@@ -66,5 +70,7 @@ class Command(BaseCommand):
         others = ", ".join(f"manager.{c}" for c in demo.COUNTRY_MANAGERS)
         self.stdout.write(f"  Case managers at IOM in the other countries: {others}")
         if relaxed_2fa:
-            self.stdout.write("  Two-factor authentication is relaxed for this demo (AMPARO_REQUIRE_2FA=false).")
+            self.stdout.write(
+                "  Two-factor authentication is relaxed for this demo (AMPARO_REQUIRE_2FA=false)."
+            )
         self.stdout.write("")

@@ -12,7 +12,9 @@ from amparo.protection.domain.keys import assert_keys_usable
 
 
 class Command(BaseCommand):
-    help = "Serve Amparo with gunicorn on 127.0.0.1 (PORT, default 8000; AMPARO_WORKERS, default 2)."
+    help = (
+        "Serve Amparo with gunicorn on 127.0.0.1 (PORT, default 8000; AMPARO_WORKERS, default 2)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         port = env_int("PORT", 8000, minimum=1)
