@@ -42,7 +42,10 @@ INSTALLED_APPS = [
     "amparo.protection",
     "amparo.people",
     "amparo.screening",
+    "amparo.assessment",
+    "amparo.casework",
     "amparo.training",
+    "amparo.referrals",
     "amparo.web",
 ]
 

@@ -38,7 +38,7 @@ Item = dict[str, Any]
 
 
 def expected_questions(items: list[Item]) -> list[Question]:
-    """The suite's items in our shape; its Category items become the following questions' category."""
+    """The suite's items in our shape; a Category item sets the category of later questions."""
     questions = []
     category = None
     for item in items:
@@ -95,7 +95,8 @@ def _choice(choice: Item) -> Item:
 
 def _numerical(choices: Item | list[Item]) -> list[Item]:
     if isinstance(choices, dict):  # a lone {#answer}: right, unweighted, no feedback
-        return [{**_number(choices), "weight": None, "correct": True, **_formatted(None, "feedback")}]
+        lone = {"weight": None, "correct": True, "feedback": None, "feedback_format": None}
+        return [_number(choices) | lone]
     answers = []
     for choice in choices:
         value = choice["text"]
@@ -112,8 +113,8 @@ def _number(value: Item) -> Item:
 
 
 def _pair(pair: Item) -> Item:
-    subquestion = pair["subquestion"]
-    return {"left": subquestion["text"], "left_format": subquestion["format"], "right": pair["subanswer"]}
+    left = pair["subquestion"]
+    return {"left": left["text"], "left_format": left["format"], "right": pair["subanswer"]}
 
 
 def _true_false(item: Item) -> Item:
@@ -132,7 +133,7 @@ def _suite(name: str) -> tuple[str, list[Item]]:
 
 
 def test_the_suite_has_a_json_for_every_gift_file_and_no_other() -> None:
-    assert NAMES == sorted(path.stem for path in SUITE.glob("*.json"))
+    assert sorted(path.stem for path in SUITE.glob("*.json")) == NAMES
     assert len(NAMES) == 51
 
 
@@ -148,9 +149,12 @@ def test_every_suite_file_parses_to_the_questions_of_its_json(name: str) -> None
         assert (number, question) == (number, wanted)
 
 
-@pytest.mark.parametrize(
-    "name", [name for name in NAMES if _suite(name)[1] and _suite(name)[1][-1]["type"] == "Category"]
-)
+def _ends_with_a_category(name: str) -> bool:
+    items = _suite(name)[1]
+    return bool(items) and items[-1]["type"] == "Category"
+
+
+@pytest.mark.parametrize("name", [name for name in NAMES if _ends_with_a_category(name)])
 def test_a_category_at_the_end_of_a_suite_file_reaches_a_question_written_after_it(
     name: str,
 ) -> None:

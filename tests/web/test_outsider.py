@@ -10,6 +10,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from amparo.accounts.models import User
+from amparo.assessment.domain.assessments import FindingInput, record_assessment
+from amparo.casework.domain.consent import ConsentInput, record_consent
+from amparo.casework.domain.lifecycle import request_closure
+from amparo.casework.domain.tasks import create_task
 from amparo.people.models import Case
 
 _PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
@@ -29,9 +33,26 @@ def all_routes() -> list[str]:
 
 
 @pytest.fixture
-def mexican_data(mx_case: Case, mx_supervisor: User) -> dict[str, str]:
-    """Ids of Mexican objects, by URL parameter name, and the strings that must never leak."""
-    return {"case_id": str(mx_case.pk)}
+def mexican_data(mx_case: Case, mx_caseworker: User, mx_supervisor: User) -> dict[str, str]:
+    """Ids of Mexican objects, by URL parameter name."""
+    consent = record_consent(mx_case, ConsentInput(purpose="assistance", method="written"), actor=mx_caseworker)
+    task = create_task(mx_case, actor=mx_caseworker, title="Quetzalsynth task")
+    approval = request_closure(mx_case, actor=mx_caseworker, reason="moved_away", expected_version=mx_case.version)
+    assessment = record_assessment(
+        mx_case,
+        actor=mx_caseworker,
+        kind="individual",
+        findings=[FindingInput("urgent_medical_need", "risk", evidence="Quetzalsynth injury", source="observation")],
+        concern_level="high",
+        justification="Quetzalsynth justification",
+    )
+    return {
+        "assessment_id": str(assessment.pk),
+        "case_id": str(mx_case.pk),
+        "consent_id": str(consent.pk),
+        "task_id": str(task.pk),
+        "approval_id": str(approval.pk),
+    }
 
 
 SECRETS = ["Xiomarafake", "Quetzalsynth", "HX1234567"]

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from amparo.api.cases import router as cases_router
+from amparo.api.screening import router as screening_router
 
 api = NinjaAPI(
     title="Amparo API",
@@ -12,3 +13,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", cases_router)
+api.add_router("/screenings", screening_router)

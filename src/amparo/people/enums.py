@@ -26,3 +26,4 @@ class IdentifierKind(models.TextChoices):
     DOCUMENT = "document", _("Identity document")
     PHONE = "phone", _("Phone")
     NAME = "name", _("Full name")
+    NAME_KEY = "name_key", _("Name key")

@@ -82,6 +82,8 @@ class Case(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)  # optimistic locking
+    closure_reason = models.CharField(max_length=30, blank=True)  # casework.enums.ClosureReason
+    closed_at = models.DateTimeField(null=True, blank=True)
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:

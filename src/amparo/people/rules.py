@@ -42,3 +42,22 @@ def case_filter_for(user: User) -> Q | None:
         if part is not None:
             combined = part if combined is None else combined | part
     return combined
+
+
+# Person fields each casework role may read; everything else on the person is hidden from it.
+_BASIC_FIELDS = frozenset({"given_names", "first_surname", "second_surname", "sex", "birth_year", "nationalities", "languages"})
+_FULL_FIELDS = _BASIC_FIELDS | {"birth_date", "documents", "phone"}
+FIELDS_BY_ROLE = {
+    Role.FRONT_LINE_OFFICER: _BASIC_FIELDS,
+    Role.CASE_MANAGER: _FULL_FIELDS,
+    Role.SUPERVISOR: _FULL_FIELDS,
+}
+
+
+def visible_person_fields(user: User, agency_id: int) -> frozenset[str]:
+    """The person fields the user's roles at the case's agency let them read."""
+    fields: frozenset[str] = frozenset()
+    for membership in user.memberships.all():
+        if membership.active and membership.agency_id == agency_id:
+            fields = fields | FIELDS_BY_ROLE.get(Role(membership.role), frozenset())
+    return fields

@@ -1,4 +1,4 @@
-"""Stable codes of the screening module: answer types, urgency levels and the reasons the engine gives.
+"""Stable codes of screening: answer types, urgency levels and the reasons the engine gives.
 
 Saved screenings, the API and partners store these codes, so a code never changes meaning;
 the labels are the user-facing sentences, translated through gettext.
@@ -38,25 +38,40 @@ class UrgencyReason(models.TextChoices):
     URGENT_MEDICAL_CARE = "urgent_medical_care", _("The person needs urgent medical care.")
     RECENT_SEXUAL_VIOLENCE = (
         "recent_sexual_violence",
-        _("Sexual violence happened within the last 72 hours: clinical care is a medical emergency."),
+        _(
+            "Sexual violence happened within the last 72 hours: clinical care is a medical "
+            "emergency."
+        ),
     )
     UNACCOMPANIED_OR_SEPARATED_CHILD = (
         "unaccompanied_or_separated_child",
-        _("An unaccompanied or separated child needs the child-protection authority without delay."),
+        _(
+            "An unaccompanied or separated child needs the child-protection authority without "
+            "delay."
+        ),
     )
     TRAFFICKING_INDICATORS = (
         "trafficking_indicators",
-        _("There are signs of trafficking in persons: the person may still be under someone's control."),
+        _(
+            "There are signs of trafficking in persons: the person may still be under someone's "
+            "control."
+        ),
     )
     RISK_OF_REFOULEMENT = (
         "risk_of_refoulement",
-        _("The person fears returning and must not be sent back while their need for protection is assessed."),
+        _(
+            "The person fears returning and must not be sent back while their need for protection "
+            "is assessed."
+        ),
     )
     SEXUAL_VIOLENCE = (
         "sexual_violence",
         _("The person reports sexual violence and needs survivor-centred care."),
     )
-    VISIBLE_INJURIES = "visible_injuries", _("The person has visible injuries that need medical attention.")
+    VISIBLE_INJURIES = (
+        "visible_injuries",
+        _("The person has visible injuries that need medical attention."),
+    )
     NO_URGENT_INDICATOR = (
         "no_urgent_indicator",
         _("No emergency or urgent indicator was reported; a trained person still confirms this."),
@@ -68,7 +83,10 @@ class ConsularReason(models.TextChoices):
 
     FEARS_RETURN = (
         "fears_return",
-        _("The person fears returning to their country: do not notify its consulate or its authorities."),
+        _(
+            "The person fears returning to their country: do not notify its consulate or its "
+            "authorities."
+        ),
     )
     PROTECTION_NEED = (
         "protection_need",
@@ -79,7 +97,10 @@ class ConsularReason(models.TextChoices):
     )
     STATELESS = (
         "stateless",
-        _("The person may be stateless: there is no consulate to notify; refer them for a statelessness assessment."),
+        _(
+            "The person may be stateless: there is no consulate to notify; refer them for a "
+            "statelessness assessment."
+        ),
     )
     NATIONALITY_UNKNOWN = (
         "nationality_unknown",
@@ -87,23 +108,32 @@ class ConsularReason(models.TextChoices):
     )
     OWN_COUNTRY = (
         "own_country",
-        _("The person is in their own country of nationality, so consular notification does not apply."),
+        _(
+            "The person is in their own country of nationality, so consular notification does not "
+            "apply."
+        ),
     )
     FEAR_NOT_ASKED = (
         "fear_not_asked",
-        _("First ask whether the person fears returning to their country; do not notify the consulate until then."),
+        _(
+            "First ask whether the person fears returning to their country; do not notify the "
+            "consulate until then."
+        ),
     )
     CHILD = (
         "child",
         _(
-            "The person is, or is presumed to be, a child who says they do not fear returning: notify the "
-            "consulate of their nationality for consular protection and family tracing, in the child's best "
-            "interests."
+            "The person is, or is presumed to be, a child who says they do not fear returning: "
+            "notify the consulate of their nationality for consular protection and family tracing,"
+            " in the child's best interests."
         ),
     )
     ADULT_CONSENT = (
         "adult_consent",
-        _("The person is an adult: notify the consulate of their nationality only if they give informed consent."),
+        _(
+            "The person is an adult: notify the consulate of their nationality only if they give "
+            "informed consent."
+        ),
     )
 
 
@@ -111,15 +141,15 @@ class ScreeningNote(models.TextChoices):
     PRELIMINARY = (
         "preliminary",
         _(
-            "This is a preliminary identification, not a decision on the person's status: a trained person "
-            "confirms it with the person, who may fit several profiles."
+            "This is a preliminary identification, not a decision on the person's status: a "
+            "trained person confirms it with the person, who may fit several profiles."
         ),
     )
     AGE_PRESUMED = (
         "age_presumed",
         _(
-            "The person appears to be under 18 and their age is not established, so they are treated as a "
-            "child until it is."
+            "The person appears to be under 18 and their age is not established, so they are "
+            "treated as a child until it is."
         ),
     )
 

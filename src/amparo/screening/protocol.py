@@ -45,6 +45,7 @@ class Text:
     fr: str
 
     def get(self, lang: str) -> str:
+        """The wording in `lang` (es, en or fr)."""
         return str(getattr(self, lang))
 
 
@@ -133,7 +134,7 @@ class Action:
     refer_to: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Protocol:
     """A loaded protocol. Treat it as read-only: loaded protocols are cached and shared."""
 
@@ -151,8 +152,11 @@ class Protocol:
     actions: tuple[Action, ...]
     question_order: Mapping[str, int]  # position in the form, for ordering indicators
 
+    def __repr__(self) -> str:
+        return f"<Protocol {self.id} {self.version} {self.sha256[:12]}>"
 
-class ProtocolNotFound(LookupError):
+
+class ProtocolNotFoundError(LookupError):
     """No protocol file carries the requested id (and version)."""
 
 
@@ -174,8 +178,9 @@ _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 @functools.cache
 def iso_country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes (with Kosovo's XK), from Babel's CLDR data."""
-    codes = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
-    return frozenset(codes - _NOT_COUNTRIES)
+    territories = Locale("en").territories
+    codes = {code for code in territories if isinstance(code, str) and len(code) == 2}
+    return frozenset(code for code in codes if code.isalpha()) - _NOT_COUNTRIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +203,7 @@ class AnswersError(ValueError):
         super().__init__("; ".join(str(problem) for problem in problems))
 
 
-class _Invalid(ValueError):
+class _InvalidAnswerError(ValueError):
     def __init__(self, error: str, msgid: str, **params: object) -> None:
         self.error, self.msgid, self.params = error, msgid, params
         super().__init__(msgid % params if params else msgid)
@@ -223,28 +228,32 @@ def validate_answers(protocol: Protocol, answers: object) -> dict[str, AnswerVal
         question = protocol.questions.get(code) if isinstance(code, str) else None
         try:
             if question is None:
-                raise _Invalid("unknown_code", _UNKNOWN_CODE)
+                raise _InvalidAnswerError("unknown_code", _UNKNOWN_CODE)
             if value is not None:
-                cleaned[code] = clean_answer(question, value)
-        except _Invalid as invalid:
-            problems.append(AnswerProblem(str(code), invalid.error, invalid.message(translate=True)))
+                cleaned[code] = _clean_answer(question, value)
+        except _InvalidAnswerError as invalid:
+            problems.append(
+                AnswerProblem(str(code), invalid.error, invalid.message(translate=True))
+            )
     if problems:
         raise AnswersError(problems)
     return cleaned
 
 
-def clean_answer(question: Question, value: object) -> AnswerValue:
-    """Return one answer in its canonical form, or raise `ValueError` saying what is wrong."""
+def _clean_answer(question: Question, value: object) -> AnswerValue:
+    """One answer in its canonical form; `_InvalidAnswerError` says what is wrong with it."""
     match question.type:
         case AnswerType.BOOLEAN:
             if not isinstance(value, bool):
-                raise _Invalid("wrong_type", _NOT_BOOLEAN)
+                raise _InvalidAnswerError("wrong_type", _NOT_BOOLEAN)
             return value
         case AnswerType.INTEGER:
             return _clean_integer(question, value)
         case AnswerType.CHOICE:
             if not isinstance(value, str) or value not in question.choices:
-                raise _Invalid("unknown_choice", _NOT_CHOICE, choices=", ".join(question.choices))
+                raise _InvalidAnswerError(
+                    "unknown_choice", _NOT_CHOICE, choices=", ".join(question.choices)
+                )
             return value
         case AnswerType.MULTI_CHOICE:
             return _clean_choices(question, value)
@@ -257,26 +266,26 @@ def _clean_integer(question: Question, value: object) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Invalid("wrong_type", _NOT_INTEGER)
+        raise _InvalidAnswerError("wrong_type", _NOT_INTEGER)
     low, high = question.min, question.max
     if (low is not None and value < low) or (high is not None and value > high):
-        raise _Invalid("out_of_range", _OUT_OF_RANGE, min=low, max=high)
+        raise _InvalidAnswerError("out_of_range", _OUT_OF_RANGE, min=low, max=high)
     return value
 
 
 def _clean_choices(question: Question, value: object) -> tuple[str, ...]:
     choices = ", ".join(question.choices)
     if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
-        raise _Invalid("wrong_type", _NOT_CHOICE_LIST, choices=choices)
+        raise _InvalidAnswerError("wrong_type", _NOT_CHOICE_LIST, choices=choices)
     if any(item not in question.choices for item in value):
-        raise _Invalid("unknown_choice", _NOT_CHOICE_LIST, choices=choices)
+        raise _InvalidAnswerError("unknown_choice", _NOT_CHOICE_LIST, choices=choices)
     return tuple(choice for choice in question.choices if choice in value)
 
 
 def _clean_country(value: object) -> str:
     code = value.strip().upper() if isinstance(value, str) else ""
     if code not in iso_country_codes():
-        raise _Invalid("unknown_country", _NOT_COUNTRY)
+        raise _InvalidAnswerError("unknown_country", _NOT_COUNTRY)
     return code
 
 
@@ -314,7 +323,9 @@ def load_protocol(protocol_id: str, version: str | None = None) -> Protocol:
     """The protocol with this id: its highest version unless `version` names one. Cached."""
     versions = [key[1] for key in protocol_registry() if key[0] == protocol_id]
     if not versions or (version is not None and version not in versions):
-        raise ProtocolNotFound(f"no screening protocol {protocol_id!r} {version or ''}".strip())
+        raise ProtocolNotFoundError(
+            f"no screening protocol {protocol_id!r} {version or ''}".strip()
+        )
     latest = max(versions, key=lambda v: tuple(int(part) for part in v.split(".")))
     return protocol_registry()[(protocol_id, version or latest)]
 
@@ -331,7 +342,9 @@ def protocol_registry(directory: Path = PROTOCOLS_DIR) -> Mapping[tuple[str, str
         protocol = load_protocol_file(path)
         key = (protocol.id, protocol.version)
         if key in found:
-            raise DataFileError(path, "version", f"{key[0]} {key[1]} is also in {found[key].path.name}")
+            raise DataFileError(
+                path, "version", f"{key[0]} {key[1]} is also in {found[key].path.name}"
+            )
         found[key] = protocol
     return MappingProxyType(found)
 
@@ -385,7 +398,9 @@ class _Loader:
     def _version(self, value: object) -> str:
         # YAML reads 1.0 as a float, which would lose "1.10"; a quoted string keeps it exact.
         if not isinstance(value, str) or not _VERSION.match(value):
-            raise self.fail("version", 'must be a quoted string of dot-separated numbers, e.g. "1.0"')
+            raise self.fail(
+                "version", 'must be a quoted string of dot-separated numbers, e.g. "1.0"'
+            )
         return value
 
     def text(self, where: str, value: object) -> Text:
@@ -397,7 +412,9 @@ class _Loader:
 
     def code(self, where: str, value: object) -> str:
         if not isinstance(value, str) or not _CODE.match(value):
-            raise self.fail(where, f"{value!r} is not a code (lower-case letters, digits, underscores)")
+            raise self.fail(
+                where, f"{value!r} is not a code (lower-case letters, digits, underscores)"
+            )
         return value
 
     def _list(self, where: str, value: object) -> list[Any]:
@@ -405,10 +422,15 @@ class _Loader:
             raise self.fail(where, "must be a non-empty list")
         return value
 
-    def _mapping[T](self, where: str, value: object, parse: Callable[[str, str, Any], T]) -> dict[str, T]:
+    def _mapping[T](
+        self, where: str, value: object, parse: Callable[[str, str, Any], T]
+    ) -> dict[str, T]:
         if not isinstance(value, dict) or not value:
             raise self.fail(where, "must be a non-empty mapping")
-        return {self.code(f"{where}.{key}", key): parse(f"{where}.{key}", key, item) for key, item in value.items()}
+        return {
+            self.code(f"{where}.{key}", key): parse(f"{where}.{key}", key, item)
+            for key, item in value.items()
+        }
 
     def _kinds(self, where: str, value: object) -> tuple[str, ...]:
         kinds = self._list(where, value) if value is not None else []
@@ -422,15 +444,24 @@ class _Loader:
     def _lists(self, value: object) -> dict[str, tuple[object, ...]]:
         if not isinstance(value, dict):
             raise self.fail("lists", "must be a mapping of list name to a list of codes")
-        return {self.code(f"lists.{name}", name): tuple(self._list(f"lists.{name}", items)) for name, items in value.items()}
+        return {
+            self.code(f"lists.{name}", name): tuple(self._list(f"lists.{name}", items))
+            for name, items in value.items()
+        }
 
     def _profile(self, where: str, code: str, value: object) -> Profile:
         row = require_keys(self.path, where, value, {"label", "refer_to"})
-        return Profile(code=code, label=self.text(f"{where}.label", row["label"]), refer_to=self._kinds(f"{where}.refer_to", row["refer_to"]))
+        return Profile(
+            code=code,
+            label=self.text(f"{where}.label", row["label"]),
+            refer_to=self._kinds(f"{where}.refer_to", row["refer_to"]),
+        )
 
     def _question_shell(self, where: str, code: str, value: object) -> Question:
         # show_if is parsed later, once the form order (from the sections) is known.
-        row = require_keys(self.path, where, value, {"type", "text"}, {"help", "choices", "min", "max", "show_if"})
+        row = require_keys(
+            self.path, where, value, {"type", "text"}, {"help", "choices", "min", "max", "show_if"}
+        )
         if row["type"] not in AnswerType.values:
             raise self.fail(f"{where}.type", f"unknown answer type {row['type']!r}")
         kind = AnswerType(row["type"])
@@ -452,7 +483,9 @@ class _Loader:
             raise self.fail(f"{where}.choices", f"a {kind.value} question {need} choices")
         if value is None:
             return MappingProxyType({})
-        return MappingProxyType(self._mapping(f"{where}.choices", value, lambda w, _code, item: self.text(w, item)))
+        return MappingProxyType(
+            self._mapping(f"{where}.choices", value, lambda w, _code, item: self.text(w, item))
+        )
 
     def _bound(self, where: str, kind: AnswerType, row: dict[str, Any], key: str) -> int | None:
         if kind != AnswerType.INTEGER:
@@ -461,7 +494,9 @@ class _Loader:
             return None
         value = row.get(key)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(f"{where}.{key}", "an integer question needs a whole-number min and max")
+            raise self.fail(
+                f"{where}.{key}", "an integer question needs a whole-number min and max"
+            )
         return value
 
     def _sections(self, value: object) -> tuple[Section, ...]:
@@ -473,10 +508,14 @@ class _Loader:
                 if code not in self.questions:
                     raise self.fail(f"{where}.questions[{position}]", f"unknown question {code!r}")
                 if code in self.order:
-                    raise self.fail(f"{where}.questions[{position}]", f"question {code!r} is in two sections")
+                    raise self.fail(
+                        f"{where}.questions[{position}]", f"question {code!r} is in two sections"
+                    )
                 self.order[code] = len(self.order)
             code = self.code(f"{where}.code", row["code"])
-            sections.append(Section(code, self.text(f"{where}.title", row["title"]), tuple(row["questions"])))
+            sections.append(
+                Section(code, self.text(f"{where}.title", row["title"]), tuple(row["questions"]))
+            )
         missing = [code for code in self.questions if code not in self.order]
         if missing:
             raise self.fail("sections", f"question(s) in no section: {', '.join(missing)}")
@@ -486,14 +525,21 @@ class _Loader:
         for code, kind in ENGINE_QUESTIONS.items():
             question = self.questions.get(code)
             if question is None or question.type != kind:
-                raise self.fail("questions", f"must ask {code!r} as a {kind.value} question (the engine relies on it)")
+                raise self.fail(
+                    "questions",
+                    f"must ask {code!r} as a {kind.value} question (the engine relies on it)",
+                )
 
     def _show_ifs(self, raw: dict[str, Any]) -> None:
         for code, question in self.questions.items():
             if "show_if" in raw[code]:
                 # Only questions asked earlier in the form may decide whether this one shows.
-                earlier = {other for other, position in self.order.items() if position < self.order[code]}
-                show_if = self.condition(f"questions.{code}.show_if", raw[code]["show_if"], answers=earlier, facts=False)
+                earlier = {
+                    other for other, position in self.order.items() if position < self.order[code]
+                }
+                show_if = self.condition(
+                    f"questions.{code}.show_if", raw[code]["show_if"], answers=earlier, facts=False
+                )
                 self.questions[code] = dataclasses.replace(question, show_if=show_if)
 
     def _facts(self, value: object) -> dict[str, Condition]:
@@ -523,11 +569,15 @@ class _Loader:
             where = f"urgency[{index}]"
             row = require_keys(self.path, where, item, {"level", "reason", "when"})
             if row["level"] not in {UrgencyLevel.EMERGENCY, UrgencyLevel.URGENT}:
-                raise self.fail(f"{where}.level", "must be emergency or urgent (normal is the default)")
+                raise self.fail(
+                    f"{where}.level", "must be emergency or urgent (normal is the default)"
+                )
             if row["reason"] not in UrgencyReason.values:
                 raise self.fail(f"{where}.reason", f"unknown urgency reason {row['reason']!r}")
             when = self.condition(f"{where}.when", row["when"], profiles=True)
-            rules.append(UrgencyRule(UrgencyLevel(row["level"]), UrgencyReason(row["reason"]), when))
+            rules.append(
+                UrgencyRule(UrgencyLevel(row["level"]), UrgencyReason(row["reason"]), when)
+            )
         return tuple(rules)
 
     def _actions(self, value: object) -> tuple[Action, ...]:
@@ -535,7 +585,11 @@ class _Loader:
         for index, item in enumerate(self._list("actions", value)):
             where = f"actions[{index}]"
             row = require_keys(self.path, where, item, {"code", "text"}, {"when", "refer_to"})
-            when = self.condition(f"{where}.when", row["when"], profiles=True) if "when" in row else None
+            when = (
+                self.condition(f"{where}.when", row["when"], profiles=True)
+                if "when" in row
+                else None
+            )
             text = self.text(f"{where}.text", row["text"])
             refer_to = self._kinds(f"{where}.refer_to", row.get("refer_to"))
             actions.append(Action(self.code(f"{where}.code", row["code"]), text, when, refer_to))
@@ -544,21 +598,33 @@ class _Loader:
     # Conditions
 
     def condition(
-        self, where: str, value: object, *, answers: set[str] | None = None, facts: bool = True, profiles: bool = False
+        self,
+        where: str,
+        value: object,
+        *,
+        answers: set[str] | None = None,
+        facts: bool = True,
+        profiles: bool = False,
     ) -> Condition:
         """Parse one condition; `answers`, `facts` and `profiles` say what it may refer to."""
         if not isinstance(value, dict) or not value:
-            raise self.fail(where, "a condition must be a mapping such as {answer: fear_of_return, is: true}")
+            raise self.fail(
+                where, "a condition must be a mapping such as {answer: fear_of_return, is: true}"
+            )
         if value.keys() in ({"any"}, {"all"}):
             key = next(iter(value))
             parsed = tuple(
-                self.condition(f"{where}.{key}[{i}]", item, answers=answers, facts=facts, profiles=profiles)
+                self.condition(
+                    f"{where}.{key}[{i}]", item, answers=answers, facts=facts, profiles=profiles
+                )
                 for i, item in enumerate(self._list(f"{where}.{key}", value[key]))
             )
             return AnyOf(parsed) if key == "any" else AllOf(parsed)
         if value.keys() == {"fact"} and facts:
             if value["fact"] not in self.facts:
-                raise self.fail(f"{where}.fact", f"unknown fact {value['fact']!r} (define facts before use)")
+                raise self.fail(
+                    f"{where}.fact", f"unknown fact {value['fact']!r} (define facts before use)"
+                )
             return FactRef(value["fact"])
         if value.keys() == {"profile"} and profiles:
             if value["profile"] not in self.profiles:
@@ -566,20 +632,34 @@ class _Loader:
             return ProfileRef(value["profile"])
         if "answer" in value and len(value) == 2:
             return self._answer_test(where, value, answers)
-        refs = ["any", "all", "answer"] + (["fact"] if facts else []) + (["profile"] if profiles else [])
-        raise self.fail(where, f"a condition takes one of: {', '.join(refs)} (found {', '.join(map(str, value))})")
+        refs = (
+            ["any", "all", "answer"]
+            + (["fact"] if facts else [])
+            + (["profile"] if profiles else [])
+        )
+        raise self.fail(
+            where,
+            f"a condition takes one of: {', '.join(refs)} (found {', '.join(map(str, value))})",
+        )
 
-    def _answer_test(self, where: str, value: dict[str, Any], answers: set[str] | None) -> AnswerTest:
+    def _answer_test(
+        self, where: str, value: dict[str, Any], answers: set[str] | None
+    ) -> AnswerTest:
         code = value["answer"]
-        if code not in self.questions or (answers is not None and code not in answers):
-            scope = "question" if answers is None else "question asked earlier in the form"
-            raise self.fail(f"{where}.answer", f"unknown {scope} {code!r}")
+        if code not in self.questions:
+            raise self.fail(f"{where}.answer", f"unknown question {code!r}")
+        if answers is not None and code not in answers:
+            raise self.fail(f"{where}.answer", f"{code!r} comes later in the form")
         question = self.questions[code]
         op = next(key for key in value if key != "answer")
         if op not in _OPERATORS:
-            raise self.fail(f"{where}.{op}", f"unknown operator (use one of: {', '.join(_OPERATORS)})")
+            raise self.fail(
+                f"{where}.{op}", f"unknown operator (use one of: {', '.join(_OPERATORS)})"
+            )
         if question.type not in _OPERATORS[op]:
-            raise self.fail(f"{where}.{op}", f"does not apply to the {question.type.value} answer {code!r}")
+            raise self.fail(
+                f"{where}.{op}", f"does not apply to the {question.type.value} answer {code!r}"
+            )
         return self._operand(f"{where}.{op}", question, op, value[op])
 
     def _operand(self, where: str, question: Question, op: str, value: object) -> AnswerTest:
@@ -594,18 +674,20 @@ class _Loader:
                 raise self.fail(where, f"unknown list {value!r}")
             where, value = f"lists.{value}", list(self.lists[value])
         items = self._list(where, value)
-        values = frozenset(self._valid(f"{where}[{i}]", question, item) for i, item in enumerate(items))
+        values = frozenset(
+            self._valid(f"{where}[{i}]", question, item) for i, item in enumerate(items)
+        )
         return AnswerTest(question.code, _SET_OPERATORS.get(op, op), values)
 
     def _valid(self, where: str, question: Question, value: object) -> object:
-        # Compare against values an answer can take, so a typo in a rule cannot silently never match.
+        # Rules compare with values an answer can take, so a typo cannot silently never match.
         try:
+            if question.type == AnswerType.MULTI_CHOICE and value not in question.choices:
+                raise _InvalidAnswerError(
+                    "unknown_choice", _NOT_CHOICE, choices=", ".join(question.choices)
+                )
             if question.type == AnswerType.MULTI_CHOICE:
-                return _clean_choices(question, [value])[0]
-            if question.type == AnswerType.INTEGER:
-                return _clean_integer(question, value)
-            return clean_answer(question, value)
-        except _Invalid as invalid:
+                return value
+            return _clean_answer(question, value)
+        except _InvalidAnswerError as invalid:
             raise self.fail(where, f"{value!r} {invalid.message(translate=False)}") from None
-
-

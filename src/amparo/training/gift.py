@@ -27,9 +27,12 @@ Supported subset
     - In moodle and plain text every run of whitespace becomes one space (GIFT files wrap long
       lines); html and markdown keep their line breaks, which mean something there.
 
-Not supported: Cloze (embedded-answers) syntax, calculated questions, and a ``{`` or ``}``
-that is not escaped outside the answer block. A malformed question raises `GiftSyntaxError`
-with the line it starts on or the line of the problem.
+Refused, with `GiftSyntaxError` naming the line of the problem: an unclosed or stray brace,
+a second answer block without a blank line before it, an answer or numerical value that does
+not parse, an unknown escape, a missing-word question whose text already holds ``_____``
+(the blank would be ambiguous). Not supported: Moodle's Cloze and calculated questions.
+As in Moodle, ``->`` in every ``=`` answer makes a matching question, so a short answer with
+``->`` is only possible as a bare ``{a -> b}``; the exporter writes it that way.
 
 Question dicts (keys always present; ``null`` where unset)::
 
@@ -66,7 +69,7 @@ PLACEHOLDER = "_____"
 _WS = " \t\n\r\f\v"  # ASCII only: a no-break space in a text is meant to stay
 _ESCAPES = {"~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":", "\\": "\\", "n": "\n"}
 _ESCAPE_PATTERN = re.compile(r"\\(.?)", re.DOTALL)
-_FORMAT_PATTERN = re.compile(r"[ \t\n]*\[(moodle|html|markdown|plain)\]")
+_FORMAT_PATTERN = re.compile(rf"[ \t\n]*\[({'|'.join(FORMATS)})\]")
 _WEIGHT_PATTERN = re.compile(r"[ \t\n]*%([^%\n]*)%")
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _META_PATTERN = re.compile(r"\[(id|tag):([^\]]*)\]")
@@ -94,16 +97,19 @@ class GiftSyntaxError(ValueError):
 class _Chunk:
     """The lines of one question, joined, with a map from offsets back to line numbers."""
 
-    def __init__(self, lines: list[tuple[int, str]], comments: list[tuple[int, str]], source: str):
+    def __init__(
+        self, lines: list[tuple[int, str]], comments: list[tuple[int, str]], source: str
+    ) -> None:
         self.text = "\n".join(line for _, line in lines)
         self.comments = comments
         self.source = source
         self._numbers = [number for number, _ in lines]
-        self._starts = list(itertools.accumulate((len(line) + 1 for _, line in lines), initial=0))
+        lengths = (len(line) + 1 for _, line in lines[:-1])
+        self._starts = list(itertools.accumulate(lengths, initial=0))
 
     def error(self, offset: int, problem: str) -> GiftSyntaxError:
-        index = bisect.bisect_right(self._starts, offset) - 1
-        return GiftSyntaxError(self._numbers[min(index, len(self._numbers) - 1)], problem, self.source)
+        line = self._numbers[bisect.bisect_right(self._starts, offset) - 1]
+        return GiftSyntaxError(line, problem, self.source)
 
 
 def parse_gift(text: str, *, source: str = "<gift>") -> list[Question]:
@@ -155,9 +161,10 @@ def _parse_question(chunk: _Chunk, category: str | None) -> Question:
     fmt, start = _format_marker(text, start, len(text), "moodle")
     block = _find_block(chunk, start)
     question: Question = {"type": "description", "title": title, **_metadata(chunk)}
-    question |= {"category": category, "text": _clean(text[start:], fmt), "format": fmt}
-    question |= {"embedded": False, "answers": [], "feedback": None, "feedback_format": None}
+    question |= {"category": category, "text": "", "format": fmt, "embedded": False}
+    question |= {"answers": [], "feedback": None, "feedback_format": None}
     if block is None:
+        question["text"] = _clean(text[start:], fmt)
         if not question["text"]:
             raise chunk.error(start, "the question has no text and no answer block")
         return question
@@ -165,6 +172,9 @@ def _parse_question(chunk: _Chunk, category: str | None) -> Question:
     before, after = _clean(text[start:opening], fmt), _clean(text[closing + 1 :], fmt)
     question["text"] = " ".join(p for p in (before, PLACEHOLDER, after) if p) if after else before
     question["embedded"] = bool(after)
+    if after and question["text"].count(PLACEHOLDER) > 1:
+        # The blank must be findable: a second _____ would make it ambiguous.
+        raise chunk.error(opening, f"a missing-word question cannot also contain {PLACEHOLDER}")
     general = _find(text, "####", opening + 1, closing)
     if general != -1:
         question["feedback"], question["feedback_format"] = _feedback(
@@ -203,13 +213,14 @@ def _metadata(chunk: _Chunk) -> dict[str, Any]:
     for number, line in chunk.comments:
         for kind, raw in _META_PATTERN.findall(line):
             value = raw.strip(_WS)
-            if not value or (kind == "id" and ident is not None):
-                problem = f"empty [{kind}:]" if not value else "a question has only one [id:...]"
-                raise GiftSyntaxError(number, problem, chunk.source)
-            if kind == "id":
+            if not value:
+                raise GiftSyntaxError(number, f"empty [{kind}:]", chunk.source)
+            if kind == "tag":
+                tags.append(value)
+            elif ident is None:
                 ident = value
             else:
-                tags.append(value)
+                raise GiftSyntaxError(number, "a question has only one [id:...]", chunk.source)
     return {"id": ident, "tags": tags or None}
 
 
@@ -284,7 +295,8 @@ def _choices(chunk: _Chunk, start: int, end: int, fmt: str) -> dict[str, Any]:
         return {"type": "short_answer", "answers": [_answer(chunk, "=", start, end, fmt)]}
     if cuts[0] != start:
         raise chunk.error(start, "text before the first answer: start each answer with = or ~")
-    segments = [(text[cut], cut + 1, stop) for cut, stop in zip(cuts, [*cuts[1:], end], strict=True)]
+    stops = [*cuts[1:], end]
+    segments = [(text[cut], cut + 1, stop) for cut, stop in zip(cuts, stops, strict=True)]
     if any(marker == "~" for marker, _, _ in segments):
         answers = [_answer(chunk, *segment, fmt) for segment in segments]
         if len(answers) < 2:
@@ -305,14 +317,14 @@ def _answer(chunk: _Chunk, marker: str, start: int, end: int, fmt: str) -> Answe
     body, body_format = _formatted(text, start, hash_at, fmt)
     if not body:
         raise chunk.error(start, "an answer has no text")
-    feedback = _feedback(text, hash_at + 1, end, fmt)
+    feedback, feedback_format = _feedback(text, hash_at + 1, end, fmt)
     return {
         "text": body,
         "format": body_format,
         "weight": weight,
         "correct": marker == "=",
-        "feedback": feedback[0],
-        "feedback_format": feedback[1],
+        "feedback": feedback,
+        "feedback_format": feedback_format,
     }
 
 
@@ -348,9 +360,9 @@ def _number_answer(chunk: _Chunk, marker: str, start: int, end: int, fmt: str) -
     weight, start = _weight(chunk, start, end)
     hash_at = _until(text, "#", start, end)
     spec = text[start:hash_at].strip(_WS)
-    feedback = _feedback(text, hash_at + 1, end, fmt)
-    common = {"weight": weight, "correct": marker == "=", "feedback": feedback[0]}
-    common["feedback_format"] = feedback[1]
+    feedback, feedback_format = _feedback(text, hash_at + 1, end, fmt)
+    common = {"weight": weight, "correct": marker == "=", "feedback": feedback}
+    common |= {"feedback_format": feedback_format}
     if marker == "~":
         # Moodle's "any other answer": only feedback may follow the tilde.
         if spec or weight is not None:
@@ -494,8 +506,12 @@ def _write_block(question: Question) -> str:
         return general
     if kind == "true_false":
         return _write_true_false(question) + general
+    answers = question["answers"]
+    if kind == "short_answer" and len(answers) == 1 and "->" in answers[0]["text"]:
+        # Only the bare {answer} form keeps a lone answer with '->' from reading as matching.
+        return _write_answer(answers[0], fmt, bare=True) + general
     writer = {"numerical": _write_number, "matching": _write_pair}.get(kind, _write_answer)
-    lines = [writer(answer, fmt) for answer in question["answers"]]
+    lines = [writer(answer, fmt) for answer in answers]
     if general:
         lines.append(general)
     return ("#" if kind == "numerical" else "") + "".join(f"\n\t{line}" for line in lines) + "\n"
@@ -510,8 +526,8 @@ def _write_true_false(question: Question) -> str:
     return value + (wrong or ("#" if right else "")) + right
 
 
-def _write_answer(answer: Answer, fmt: str) -> str:
-    marker = "=" if answer["correct"] else "~"
+def _write_answer(answer: Answer, fmt: str, *, bare: bool = False) -> str:
+    marker = "" if bare else "=" if answer["correct"] else "~"
     text = _write_text(answer["text"], answer["format"], fmt)
     feedback = _write_feedback(answer["feedback"], answer["feedback_format"], fmt)
     return marker + _write_weight(answer["weight"]) + text + feedback
@@ -529,7 +545,8 @@ def _write_number(answer: Answer, fmt: str) -> str:
 
 
 def _write_pair(answer: Answer, fmt: str) -> str:
-    return f"={_write_text(answer['left'], answer['left_format'], fmt)} -> {_escape(answer['right'])}"
+    left = _write_text(answer["left"], answer["left_format"], fmt)
+    return f"={left} -> {_escape(answer['right'])}"
 
 
 def _write_feedback(text: str | None, fmt: str | None, default: str) -> str:

@@ -13,4 +13,5 @@ def amparo(request: HttpRequest) -> dict[str, object]:
         "demo_mode": settings.AMPARO_DEMO,
         "nav_cases": bool(roles & CASEWORK_ROLES),
         "nav_users": Role.ADMINISTRATOR in roles,
+        "nav_approvals": Role.SUPERVISOR in roles,
     }

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from amparo.web.views import admin, auth, cases, home, system
+from amparo.web.views import admin, auth, cases, casework, editing, home, system
 
 app_name = "web"
 
@@ -13,6 +13,28 @@ urlpatterns = [
     path("language/", auth.switch_language, name="switch_language"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
+    path("caseload/", casework.caseload, name="caseload"),
+    path("register/", casework.register, name="register"),
+    path("approvals/", casework.approvals, name="approvals"),
+    path("approvals/<int:approval_id>/decide/", casework.decide, name="approval_decide"),
+    path("cases/<int:case_id>/transition/", casework.transition, name="case_transition"),
+    path("cases/<int:case_id>/close/", casework.close, name="case_close"),
+    path("cases/<int:case_id>/reopen/", casework.reopen, name="case_reopen"),
+    path("cases/<int:case_id>/person/", editing.person_edit, name="person_edit"),
+    path("cases/<int:case_id>/plan/", editing.plan_edit, name="plan_edit"),
+    path("cases/<int:case_id>/plan/agree/", editing.plan_agree, name="plan_agree"),
+    path("cases/<int:case_id>/consents/new/", casework.consent_new, name="consent_new"),
+    path(
+        "cases/<int:case_id>/consents/<int:consent_id>/withdraw/",
+        casework.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("cases/<int:case_id>/tasks/new/", casework.task_new, name="task_new"),
+    path("cases/<int:case_id>/tasks/<int:task_id>/done/", casework.task_done, name="task_done"),
+    path("cases/<int:case_id>/child/", casework.child_records, name="child_records"),
+    path("cases/<int:case_id>/summary.pdf", cases.case_pdf, name="case_pdf"),
     path("users/", admin.user_list, name="user_list"),
+    path("cases/<int:case_id>/assessments/", include("amparo.web.urls_assessment")),
+    path("screening/", include("amparo.web.urls_screening")),
     path("health", system.health, name="health"),
 ]

@@ -4,9 +4,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from amparo.accounts.models import Agency, User
+from amparo.lib.conflicts import EditConflict
+from amparo.lib.names import name_keys
 from amparo.lib.text import normalise_document, normalise_name, normalise_phone
 from amparo.people.domain.queries import cases_visible_to, get_case_for
 from amparo.people.enums import CaseStatus, IdentifierKind
@@ -37,6 +40,9 @@ def _identifiers(person: Person) -> list[PersonIdentifier]:
         digest = crypto.blind_index(full, purpose=IdentifierKind.NAME)
         rows.append(PersonIdentifier(person=person, kind=IdentifierKind.NAME, digest=digest))
     documents: list[dict[str, str]] = person.documents or []
+    for key in sorted(name_keys(person.full_name)):
+        digest = crypto.blind_index(key, purpose=IdentifierKind.NAME_KEY)
+        rows.append(PersonIdentifier(person=person, kind=IdentifierKind.NAME_KEY, digest=digest))
     for document in documents:
         number = normalise_document(document.get("number", ""))
         if number:
@@ -131,3 +137,53 @@ def list_cases(user: User, *, limit: int, offset: int = 0) -> list[Case]:
         payload = {"cases": [c.pk for c in cases]}
         record_event(AuditAction.CASE_LISTED, actor=user, payload=payload)
     return cases
+
+
+EDITABLE_PERSON_FIELDS = (
+    "given_names",
+    "first_surname",
+    "second_surname",
+    "sex",
+    "birth_date",
+    "birth_date_is_approximate",
+    "nationalities",
+    "languages",
+    "phone",
+)
+
+
+def person_values(person: Person) -> dict[str, object]:
+    return {name: getattr(person, name) for name in EDITABLE_PERSON_FIELDS}
+
+
+def update_person(case: Case, *, actor: User, changes: dict[str, object], expected_version: int) -> Person:
+    """Change a person's details through their case, unless the case changed meanwhile.
+
+    Effects: bumps the case version (the lock for the case and its person), saves the changed
+    fields and rebuilds the blind indexes, writes a `person.updated` audit event naming the
+    changed fields, in one transaction. Raises EditConflict with the saved values otherwise.
+    """
+    unknown = set(changes) - set(EDITABLE_PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        bumped = Case.objects.filter(pk=case.pk, version=expected_version).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        if bumped == 0:
+            current = Case.objects.select_related("person").get(pk=case.pk)
+            raise EditConflict(person_values(current.person), current.version)
+        person = Person.objects.get(pk=case.person_id)
+        changed = sorted(name for name, value in changes.items() if getattr(person, name) != value)
+        for name in changed:
+            setattr(person, name, changes[name])
+        if "birth_date" in changed:
+            person.birth_year = int(str(person.birth_date)[:4]) if person.birth_date else None
+            changed.append("birth_year")
+        if changed:
+            person.save(update_fields=changed)
+            person.identifiers.all().delete()
+            PersonIdentifier.objects.bulk_create(_identifiers(person))
+        record_event(AuditAction.PERSON_UPDATED, actor=actor, subject=person, payload={"fields": changed})
+        case.refresh_from_db(fields=["version", "updated_at"])
+    return person

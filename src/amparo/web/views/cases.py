@@ -5,7 +5,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from amparo.accounts.models import User
+from django.utils import timezone
+
+from amparo.casework.domain.lifecycle import ALLOWED, is_supervisor_of
+from amparo.casework.enums import ApprovalDecision, ClosureReason, TaskStatus
+from amparo.casework.models import CasePlan
 from amparo.people.domain.cases import list_cases, read_case
+from amparo.people.domain.queries import get_case_for
+from amparo.people.enums import CaseStatus
+from amparo.people.models import Case, Person
+from amparo.people.rules import visible_person_fields
+from amparo.web.pdf import render_case_summary
 
 PAGE_SIZE = 50
 
@@ -21,4 +31,40 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     case = read_case(user, case_id)
-    return render(request, "web/case_detail.html", {"case": case, "person": case.person})
+    return render(request, "web/case_detail.html", case_page_context(user, case))
+
+
+def case_page_context(user: User, case: Case) -> dict[str, object]:
+    """Everything the case page shows, read in a fixed number of queries."""
+    plan = CasePlan.objects.filter(case=case).prefetch_related("goals__actions").first()
+    return {
+        "case": case,
+        "person": case.person,
+        "next_stages": [(code, CaseStatus(code).label) for code in sorted(ALLOWED.get(case.status, ()))],
+        "consents": list(case.consents.select_related("recipient")),
+        "tasks": list(case.tasks.filter(status=TaskStatus.OPEN)),
+        "plan": plan,
+        "pending_approvals": list(case.approvals.filter(decision=ApprovalDecision.PENDING)),
+        "notes": list(case.notes.all()[:5]),
+        "is_child": is_child(case.person),
+        "is_supervisor": is_supervisor_of(user, case),
+        "closure_reason": ClosureReason(case.closure_reason).label if case.closure_reason else "",
+        "fields": visible_person_fields(user, case.agency_id),
+    }
+
+
+def is_child(person: Person) -> bool:
+    if person.birth_year is None:
+        return False
+    return timezone.localdate().year - person.birth_year < 18
+
+
+@login_required
+def case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A case summary as PDF in the reader's language, with what their role may see."""
+    user: User = request.user  # type: ignore[assignment]
+    case = get_case_for(user, case_id)
+    pdf = render_case_summary(user, case)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.reference}.pdf"'
+    return response

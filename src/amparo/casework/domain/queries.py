@@ -1,0 +1,56 @@
+"""Named reads for the caseload page."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from amparo.accounts.enums import Role
+from amparo.accounts.models import User
+from amparo.casework.enums import ApprovalDecision, TaskStatus
+from amparo.casework.models import Approval, Task
+from amparo.people.domain.queries import cases_visible_to
+from amparo.people.enums import CaseStatus
+from amparo.people.models import Case
+
+
+@dataclass
+class Caseload:
+    my_cases: list[Case]
+    overdue_tasks: list[Task]
+    open_tasks: list[Task]
+    pending_approvals: list[Approval]
+
+
+def my_open_cases(user: User) -> QuerySet[Case]:
+    return cases_visible_to(user).filter(assigned_to=user).exclude(status=CaseStatus.CLOSED)
+
+
+def open_tasks_for(user: User) -> QuerySet[Task]:
+    visible = cases_visible_to(user).values("pk")
+    return (
+        Task.objects.filter(case__in=visible, assigned_to=user, status=TaskStatus.OPEN)
+        .select_related("case")
+        .order_by("due_at", "id")
+    )
+
+
+def pending_approvals_for(user: User) -> QuerySet[Approval]:
+    """Requests waiting for this user's decision: those of the agencies they supervise."""
+    agencies = user.memberships.filter(active=True, role=Role.SUPERVISOR).values("agency_id")
+    return (
+        Approval.objects.filter(case__agency_id__in=agencies, decision=ApprovalDecision.PENDING)
+        .select_related("case", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def caseload_for(user: User, *, limit: int = 50) -> Caseload:
+    now = timezone.now()
+    tasks = list(open_tasks_for(user)[:limit])
+    return Caseload(
+        my_cases=list(my_open_cases(user).order_by("-updated_at", "-id")[:limit]),
+        overdue_tasks=[t for t in tasks if t.due_at < now],
+        open_tasks=[t for t in tasks if t.due_at >= now],
+        pending_approvals=list(pending_approvals_for(user)[:limit]),
+    )

@@ -1,0 +1,119 @@
+"""Search before create: likely matches for a person about to be registered, with reasons.
+
+Names are encrypted, so candidates are found through blind-indexed blocking keys (sound keys
+of each name word, their prefixes, document numbers, phones) and only those candidates are
+decrypted and scored. The search covers the cases the user may see, nothing else.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+
+from amparo.accounts.models import User
+from amparo.lib.names import comparable, name_keys
+from amparo.lib.text import normalise_document, normalise_phone
+from amparo.people.domain.queries import cases_visible_to
+from amparo.people.enums import IdentifierKind
+from amparo.people.models import Case, Person, PersonIdentifier
+from amparo.protection import crypto
+from amparo.protection.domain.audit import record_event
+from amparo.protection.enums import AuditAction
+
+MIN_SCORE = 60
+
+
+@dataclass(frozen=True)
+class PersonQuery:
+    given_names: str = ""
+    first_surname: str = ""
+    second_surname: str = ""
+    birth_year: int | None = None
+    document_number: str = ""
+    phone: str = ""
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in [self.given_names, self.first_surname, self.second_surname] if p)
+
+
+@dataclass
+class Match:
+    case: Case
+    person: Person
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def _digests(query: PersonQuery) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {
+        IdentifierKind.NAME_KEY: {crypto.blind_index(k, purpose=IdentifierKind.NAME_KEY) for k in name_keys(query.full_name)}
+    }
+    if normalise_document(query.document_number):
+        found[IdentifierKind.DOCUMENT] = {
+            crypto.blind_index(normalise_document(query.document_number), purpose=IdentifierKind.DOCUMENT)
+        }
+    if normalise_phone(query.phone):
+        found[IdentifierKind.PHONE] = {crypto.blind_index(normalise_phone(query.phone), purpose=IdentifierKind.PHONE)}
+    return found
+
+
+def _candidates(user: User, query: PersonQuery) -> dict[int, set[str]]:
+    """Person ids in the user's scope sharing any key, with the kinds of keys they share."""
+    visible_persons = cases_visible_to(user).values("person_id")
+    shared: dict[int, set[str]] = {}
+    for kind, digests in _digests(query).items():
+        if not digests:
+            continue
+        rows = PersonIdentifier.objects.filter(kind=kind, digest__in=digests, person_id__in=visible_persons)
+        for person_id in rows.values_list("person_id", flat=True):
+            shared.setdefault(person_id, set()).add(kind)
+    return shared
+
+
+def _score(query: PersonQuery, person: Person, kinds: set[str]) -> tuple[int, list[str]]:
+    reasons: list[str] = []
+    score = 0
+    if IdentifierKind.DOCUMENT in kinds:
+        score = 100
+        reasons.append(_("Same identity document number."))
+    if IdentifierKind.PHONE in kinds:
+        score = max(score, 70)
+        reasons.append(_("Same phone number."))
+    if query.full_name and person.full_name:
+        ordered = fuzz.ratio(comparable(query.full_name), comparable(person.full_name))
+        any_order = fuzz.token_set_ratio(comparable(query.full_name), comparable(person.full_name))
+        similarity = int(max(ordered, any_order))
+        score = max(score, similarity)
+        if similarity >= MIN_SCORE:
+            reasons.append(_("Name %(percent)s%% similar.") % {"percent": similarity})
+        if any_order > ordered + 10:
+            reasons.append(_("The same names in another order, or with a surname missing."))
+    if query.birth_year and person.birth_year:
+        gap = abs(query.birth_year - person.birth_year)
+        if gap == 0:
+            reasons.append(_("Same birth year."))
+        elif gap <= 2:
+            reasons.append(_("Birth year within %(years)s years.") % {"years": gap})
+        else:
+            score -= 15
+    return score, reasons
+
+
+def search_persons(user: User, query: PersonQuery, *, limit: int = 10) -> list[Match]:
+    """Likely matches for a person about to be registered, best first, each with reasons.
+
+    Effects: a `persons.searched` audit event with the number of matches (no search terms).
+    """
+    shared = _candidates(user, query)
+    cases = cases_visible_to(user).filter(person_id__in=shared.keys()).order_by("-opened_at")
+    matches: dict[int, Match] = {}
+    for case in cases:
+        if case.person_id in matches:
+            continue
+        score, reasons = _score(query, case.person, shared[case.person_id])
+        if score >= MIN_SCORE:
+            matches[case.person_id] = Match(case=case, person=case.person, score=score, reasons=reasons)
+    ranked = sorted(matches.values(), key=lambda m: -m.score)[:limit]
+    record_event(AuditAction.PERSONS_SEARCHED, actor=user, payload={"matches": len(ranked)})
+    return ranked

@@ -1,0 +1,105 @@
+"""`amparo directory ...`: the service directory in Open Referral HSDS 3.0.
+
+`amparo directory import FILE` reads an HSDS organization, service, location or service at
+location, a list of them, or a page of the HSDS API, and creates or updates the directory by
+HSDS id. A file with any problem is refused whole: each problem is printed on stderr with its
+JSON path, the status is 1, and the directory is left as it was.
+
+`amparo directory export --format hsds [--out FILE]` writes every service as a JSON list of
+HSDS service objects (to stdout with `--out -`, the default).
+
+`amparo directory seed` gives each active agency that is not an enforcement body an
+organisation and a service; running it again changes nothing.
+"""
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from amparo.referrals.domain.directory import DirectoryImportError, import_directory
+from amparo.referrals.domain.queries import services_for_export
+from amparo.referrals.domain.seed import seed_directory_from_agencies
+from amparo.referrals.interfaces.hsds import parse_hsds, read_hsds_json, services_to_hsds
+
+_EXPORT_CHUNK = 1000
+
+
+class Command(BaseCommand):
+    help = "Service directory: import or export Open Referral HSDS 3.0, seed from agencies."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+        importing = subcommands.add_parser(
+            "import",
+            help="create or update directory records from an HSDS 3.0 JSON file",
+            description="Import an HSDS 3.0 JSON file, all or nothing.",
+        )
+        importing.add_argument("file", metavar="FILE", help="the JSON file, or - for stdin")
+        exporting = subcommands.add_parser(
+            "export",
+            help="write every service as HSDS 3.0 JSON",
+            description="Write every service as a JSON list of HSDS 3.0 service objects.",
+        )
+        exporting.add_argument("--format", required=True, choices=["hsds"])
+        exporting.add_argument("--out", default="-", metavar="FILE", help="- for stdout")
+        subcommands.add_parser(
+            "seed",
+            help="one organisation and service per agency (not enforcement bodies)",
+            description="Seed the directory from the agencies; running it again changes nothing.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        handlers = {"import": self._import, "export": self._export, "seed": self._seed}
+        handlers[options["subcommand"]](options)
+
+    def _import(self, options: dict[str, Any]) -> None:
+        source = options["file"]
+        text = self._read(source)
+        try:
+            counts = import_directory(parse_hsds(read_hsds_json(text)))
+        except DirectoryImportError as exc:
+            self._refuse(source, exc.problems)
+        self.stdout.write(
+            f"Imported: organizations {counts.organizations}, services {counts.services}, "
+            f"locations {counts.locations}, services at locations "
+            f"{counts.service_at_locations}."
+        )
+
+    def _read(self, source: str) -> str:
+        if source == "-":
+            return sys.stdin.read()
+        try:
+            return Path(source).read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self._refuse(source, [f"not UTF-8 text (byte {exc.start})"])
+        except OSError as exc:
+            self._refuse(source, [f"cannot read the file: {exc.strerror}"])
+
+    def _refuse(self, source: str, problems: list[str]) -> NoReturn:
+        count = len(problems)
+        self.stderr.write(
+            f"{source}: refused, nothing imported ({count} problem{'s' if count != 1 else ''}):"
+        )
+        for problem in problems:
+            self.stderr.write(f"  {problem}")
+        raise SystemExit(1)
+
+    def _export(self, options: dict[str, Any]) -> None:
+        services = services_for_export().iterator(chunk_size=_EXPORT_CHUNK)
+        objects = list(services_to_hsds(services))
+        text = json.dumps(objects, ensure_ascii=False, indent=2) + "\n"
+        if options["out"] == "-":
+            self.stdout.write(text, ending="")
+            return
+        Path(options["out"]).write_text(text, encoding="utf-8")
+        self.stderr.write(f"Exported {len(objects)} services to {options['out']}.")
+
+    def _seed(self, options: dict[str, Any]) -> None:
+        counts = seed_directory_from_agencies()
+        self.stdout.write(
+            f"Created: organizations {counts.organizations_created}, "
+            f"services {counts.services_created}."
+        )

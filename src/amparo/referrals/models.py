@@ -1,0 +1,149 @@
+"""The service directory, shaped after Open Referral HSDS 3.0 but holding only what referrals use.
+
+Ids are HSDS ids (UUIDs), so a directory exchanged with partners keeps its identity. Each row
+keeps the HSDS object it was imported from in `raw_hsds`, without the nested records that have
+rows of their own, so an export gives back the fields we do not model.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from amparo.accounts.models import Agency, Country
+from amparo.referrals.enums import (
+    LocationType,
+    ServedSex,
+    ServiceCategory,
+    ServiceStatus,
+)
+
+
+class Organization(models.Model):
+    """An organisation that delivers services; linked to our Agency when it is one."""
+
+    id = models.UUIDField(primary_key=True)
+    name = models.CharField(max_length=300)
+    alternate_name = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    agency = models.OneToOneField(
+        Agency,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directory_organization",
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="directory_organizations",
+    )
+    raw_hsds = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A service an organisation offers, with who it serves and how to reach it."""
+
+    id = models.UUIDField(primary_key=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="services"
+    )
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE
+    )
+    url = models.URLField(max_length=500, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    category = models.CharField(max_length=30, choices=ServiceCategory.choices, blank=True)
+    # Eligibility: the screening profile codes (ServedProfile) the service is specialised for.
+    profiles = models.JSONField(default=list, blank=True)
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=ServedSex.choices, blank=True)
+    languages = models.JSONField(default=list, blank=True)  # ISO 639 codes, lower case
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    available = models.BooleanField(default=True)
+    free = models.BooleanField(null=True, blank=True)  # None: not known
+    cost_description = models.TextField(blank=True)
+    hours = models.TextField(blank=True)
+    last_verified = models.DateField(null=True, blank=True)
+    raw_hsds = models.JSONField(default=dict, blank=True)
+    # Name and description folded (lower case, no accents), so that one `contains` lookup
+    # searches them the same way on SQLite and PostgreSQL.
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    """A place where services are delivered (or a postal or virtual address)."""
+
+    id = models.UUIDField(primary_key=True)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="locations",
+    )
+    location_type = models.CharField(
+        max_length=10, choices=LocationType.choices, default=LocationType.PHYSICAL
+    )
+    name = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    address_1 = models.CharField(max_length=300, blank=True)
+    address_2 = models.CharField(max_length=300, blank=True)
+    city = models.CharField(max_length=200, blank=True)
+    # HSDS `state_province`: the department, state or province of the address.
+    region = models.CharField(max_length=200, blank=True)
+    postal_code = models.CharField(max_length=30, blank=True)
+    country_code = models.CharField(max_length=2, blank=True)  # ISO 3166-1 alpha-2
+    raw_hsds = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
+
+class ServiceAtLocation(models.Model):
+    """A service delivered at a location."""
+
+    id = models.UUIDField(primary_key=True)
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="service_at_locations"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="service_at_locations"
+    )
+    raw_hsds = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("service at a location")
+        verbose_name_plural = _("services at locations")
+
+    def __str__(self) -> str:
+        return f"{self.service_id} @ {self.location_id}"

@@ -1,0 +1,294 @@
+"""Case management pages: caseload, registration with search-before-create, the case page
+with its stage, consent, tasks, closure and reopening, supervisor approvals, children."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from amparo.accounts.domain.users import roles_of
+from amparo.accounts.enums import CASEWORK_ROLES, Role
+from amparo.accounts.models import Agency, User
+from amparo.casework.domain import children, consent, lifecycle, tasks
+from amparo.casework.domain.queries import caseload_for, pending_approvals_for
+from amparo.casework.enums import ConsentPurpose
+from amparo.casework.errors import CaseworkError
+from amparo.casework.models import Approval, Consent, Task
+from amparo.lib.conflicts import EditConflict
+from amparo.people.domain import cases as case_domain
+from amparo.people.domain.queries import get_case_for
+from amparo.people.domain.search import PersonQuery, search_persons
+from amparo.people.enums import CaseStatus
+from amparo.people.models import Case
+from amparo.web import forms_casework as f
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _apply_errors(form: Form, error: ValidationError) -> None:
+    """Put a domain ValidationError on the form fields it names (or on the form)."""
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not roles_of(user) & CASEWORK_ROLES:
+        raise Http404
+    return render(request, "web/casework/caseload.html", {"load": caseload_for(user)})
+
+
+def _home_agency(user: User) -> Agency:
+    membership = user.memberships.filter(active=True, role__in=CASEWORK_ROLES).select_related("agency").first()
+    if membership is None:
+        raise Http404
+    return membership.agency
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """Step one searches the people already known; step two registers a new person and case."""
+    user = _user(request)
+    agency = _home_agency(user)
+    search = f.SearchForm(request.GET or None)
+    matches = None
+    if request.GET and search.is_valid():
+        data = search.cleaned_data
+        query = PersonQuery(
+            given_names=data["given_names"],
+            first_surname=data["first_surname"],
+            second_surname=data["second_surname"],
+            birth_year=data["birth_year"],
+            document_number=data["document_number"],
+        )
+        matches = search_persons(user, query)
+    initial = {k: v for k, v in (search.cleaned_data if search.is_bound and search.is_valid() else {}).items() if k != "birth_year"}
+    person_form = f.PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and person_form.is_valid():
+        case = _register(user, agency, person_form.cleaned_data)
+        messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+        return redirect("web:case_detail", case_id=case.pk)
+    context = {"search": search, "matches": matches, "person_form": person_form, "agency": agency}
+    return render(request, "web/casework/register.html", context)
+
+
+def _register(user: User, agency: Agency, data: dict[str, object]) -> Case:
+    documents = []
+    if data["document_number"]:
+        documents = [{"type": data["document_type"] or "document", "number": data["document_number"], "country": ""}]
+    person_data = case_domain.PersonData(
+        given_names=str(data["given_names"]),
+        first_surname=str(data["first_surname"]),
+        second_surname=str(data["second_surname"]),
+        sex=str(data["sex"]),
+        birth_date=data["birth_date"],  # type: ignore[arg-type]
+        birth_date_is_approximate=bool(data["birth_date_is_approximate"]),
+        nationalities=list(data["nationalities"]),  # type: ignore[call-overload]
+        languages=list(data["languages"]),  # type: ignore[call-overload]
+        documents=documents,
+        phone=str(data["phone"]),
+    )
+    with transaction.atomic():
+        person = case_domain.register_person(person_data, actor=user)
+        return case_domain.open_case(person, actor=user, agency=agency, assigned_to=user)
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, case_id, write=True)
+    try:
+        version = int(request.POST.get("version", "0"))
+        lifecycle.transition_case(case, actor=user, to=request.POST.get("to", ""), expected_version=version)
+        messages.success(request, _("The case is now at the stage: %(stage)s.") % {"stage": case.get_status_display()})
+    except (CaseworkError, ValueError) as error:
+        messages.error(request, str(error))
+    except EditConflict:
+        messages.error(request, _("Someone changed this case while you were reading it. Here is the latest version."))
+    return redirect("web:case_detail", case_id=case.pk)
+
+
+@login_required
+def close(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, case_id, write=True)
+    form = f.CloseForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.request_closure(
+                case, actor=user, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]
+            )
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        except EditConflict:
+            form.add_error(None, _("Someone changed this case meanwhile. Check it and try again."))
+        else:
+            case.refresh_from_db()
+            if case.status == CaseStatus.CLOSED:
+                messages.success(request, _("The case is closed."))
+            else:
+                messages.success(request, _("Closing the case waits for your supervisor's approval."))
+            return redirect("web:case_detail", case_id=case.pk)
+    return render(request, "web/casework/close.html", {"case": case, "form": form})
+
+
+@login_required
+def reopen(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, case_id, write=True)
+    form = f.ReopenForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.reopen_case(
+                case, actor=user, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]
+            )
+            messages.success(request, _("The case is reopened."))
+            return redirect("web:case_detail", case_id=case.pk)
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        except EditConflict:
+            form.add_error(None, _("Someone changed this case meanwhile. Check it and try again."))
+    return render(request, "web/casework/reopen.html", {"case": case, "form": form})
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    pending = list(pending_approvals_for(user))
+    if Role.SUPERVISOR not in roles_of(user):
+        raise Http404
+    return render(request, "web/casework/approvals.html", {"approvals": pending})
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, approval_id: int) -> HttpResponse:
+    user = _user(request)
+    approval = pending_approvals_for(user).filter(pk=approval_id).first()
+    if approval is None:
+        raise Http404
+    approve = request.POST.get("decision") == "approve"
+    try:
+        lifecycle.decide_approval(
+            approval, actor=user, approve=approve, expected_version=approval.case.version, comment=request.POST.get("comment", "")
+        )
+        messages.success(request, _("Decision recorded."))
+    except (CaseworkError, EditConflict) as error:
+        messages.error(request, str(error))
+    return redirect("web:approvals")
+
+
+@login_required
+def consent_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, case_id, write=True)
+    form = f.ConsentForm(request.POST or None, initial={"purpose": ConsentPurpose.ASSISTANCE, "language": "es"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent.record_consent(case, consent.ConsentInput(**data), actor=user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("web:case_detail", case_id=case.pk)
+    language = form["language"].value() or "es"
+    purpose = form["purpose"].value() or ConsentPurpose.ASSISTANCE
+    texts = {p: consent.consent_text(p, str(language)) for p in ConsentPurpose.values}
+    context = {"case": case, "form": form, "texts": texts, "purpose": purpose}
+    return render(request, "web/casework/consent.html", context)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, case_id: int, consent_id: int) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, case_id, write=True)
+    record = Consent.objects.filter(case=case, pk=consent_id).first()
+    if record is None:
+        raise Http404
+    try:
+        consent.withdraw_consent(record, actor=user, note=request.POST.get("note", ""))
+        messages.success(request, _("Consent withdrawn: nothing more is shared on its basis."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("web:case_detail", case_id=case.pk)
+
+
+@login_required
+def task_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, case_id, write=True)
+    form = f.TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        tasks.create_task(case, actor=user, title=data["title"], priority=data["priority"], due_at=data["due_at"])
+        return redirect("web:case_detail", case_id=case.pk)
+    return render(request, "web/casework/task.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def task_done(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for(user, case_id, write=True)
+    task = Task.objects.filter(case=case, pk=task_id).first()
+    if task is None:
+        raise Http404
+    try:
+        tasks.complete_task(task, actor=user)
+    except ValueError:
+        messages.error(request, _("Only an open task can be completed."))
+    return redirect("web:case_detail", case_id=case.pk)
+
+
+@login_required
+def child_records(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Best-interests records, guardian and family tracing, on one page with three forms."""
+    user = _user(request)
+    case = get_case_for(user, case_id, write=request.method == "POST")
+    which = request.POST.get("form") if request.method == "POST" else None
+    bi = f.BestInterestsForm(request.POST if which == "bi" else None, prefix="bi")
+    guardian = f.GuardianForm(request.POST if which == "guardian" else None, prefix="guardian")
+    tracing = f.TracingForm(request.POST if which == "tracing" else None, prefix="tracing")
+    saved = _save_child_form(case, user, which, bi, guardian, tracing)
+    if saved:
+        messages.success(request, _("Saved."))
+        return redirect("web:child_records", case_id=case.pk)
+    context = {
+        "case": case,
+        "bi_form": bi,
+        "guardian_form": guardian,
+        "tracing_form": tracing,
+        "records": case.best_interests.all(),
+        "steps": case.tracing_steps.all(),
+        "guardian": getattr(case, "guardian", None),
+    }
+    return render(request, "web/casework/children.html", context)
+
+
+def _save_child_form(case: Case, user: User, which: str | None, bi: Form, guardian: Form, tracing: Form) -> bool:
+    form = {"bi": bi, "guardian": guardian, "tracing": tracing}.get(which or "")
+    if form is None or not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        if which == "bi":
+            children.record_best_interests(case, actor=user, **data)
+        elif which == "guardian":
+            children.set_guardian(case, actor=user, **data)
+        else:
+            children.add_tracing_step(case, actor=user, **data)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return False
+    return True
