@@ -17,8 +17,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from _common import machine, setup_django
 from faker import Faker
+
+from _common import machine, setup_django
 
 CATEGORIES = ["asylum", "shelter", "health", "legal", "child_protection", "food"]
 PROFILES = ["international_protection", "trafficking", "unaccompanied_child", "woman_at_risk"]

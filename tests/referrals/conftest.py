@@ -27,7 +27,7 @@ def service_schema_validator() -> Validator:
     """The compiled HSDS service schema, compiled once (it is 2 MB), checking formats too."""
     schema = json.loads((HSDS / "schema" / "compiled" / "service.json").read_text())
     cls = validator_for(schema, default=Draft202012Validator)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)  # type: ignore[call-arg]
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
 def schema_errors(service: dict[str, Any]) -> list[str]:
@@ -81,4 +81,10 @@ def new_id() -> str:
 def hsds_service(name: str = "Legal aid", **fields: Any) -> dict[str, Any]:
     """A small valid HSDS service with its organization embedded."""
     organization = {"id": new_id(), "name": "Casa Refugio", "description": ""}
-    return {"id": new_id(), "name": name, "status": "active", "organization": organization, **fields}
+    return {
+        "id": new_id(),
+        "name": name,
+        "status": "active",
+        "organization": organization,
+        **fields,
+    }

@@ -123,9 +123,7 @@ def test_export_writes_a_file(db: None, tmp_path: Path) -> None:
     outcome = run_directory("export", "--format", "hsds", "--out", str(out))
     assert outcome.status == 0
     assert outcome.stderr == f"Exported 1 services to {out}.\n"
-    assert [service["name"] for service in json.loads(out.read_text())] == [
-        "Community Counselling"
-    ]
+    assert [service["name"] for service in json.loads(out.read_text())] == ["Community Counselling"]
 
 
 def test_export_requires_the_format(db: None) -> None:

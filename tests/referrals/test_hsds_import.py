@@ -1,3 +1,5 @@
+import datetime as dt
+import io
 import json
 import uuid
 from collections.abc import Callable
@@ -6,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from amparo.accounts.models import Agency
 from amparo.referrals.models import Location, Organization, Service, ServiceAtLocation
 from tests.referrals.conftest import (
     EXAMPLES,
@@ -57,7 +60,7 @@ def test_a_full_service_imports_with_its_organization_and_location(db: None) -> 
     assert service.free is False
     assert service.cost_description.startswith("Non-NHS patients are expected to pay")
     assert service.hours.startswith("The service is available from 10 am to 6pm weekdays.")
-    assert service.last_verified.isoformat() == "2005-01-01"
+    assert service.last_verified == dt.date(2005, 1, 1)
     assert service.raw_hsds["accreditations"].startswith("All of our practitioners")
     location = Location.objects.get()
     assert (location.id, location.name, location.city) == (
@@ -110,9 +113,7 @@ def test_an_import_keeps_what_hsds_does_not_carry(db: None) -> None:
     )
 
 
-def test_a_service_no_longer_listed_at_a_location_loses_it(
-    db: None, write_json: WriteJson
-) -> None:
+def test_a_service_no_longer_listed_at_a_location_loses_it(db: None, write_json: WriteJson) -> None:
     run_directory("import", str(SERVICE_FULL))
     moved = json.loads(SERVICE_FULL.read_text())
     moved["service_at_locations"] = []
@@ -173,9 +174,7 @@ def test_a_missing_required_field_is_refused_with_its_path(
     assert refused(write_json(page)) == ["$.contents[2].name: required field missing"]
 
 
-def test_a_wrong_type_is_refused_with_its_path(
-    existing: Service, write_json: WriteJson
-) -> None:
+def test_a_wrong_type_is_refused_with_its_path(existing: Service, write_json: WriteJson) -> None:
     aged = hsds_service(minimum_age="twelve", languages={"code": "es"})
     assert refused(write_json([_renamed_example(), aged])) == [
         "$[1].minimum_age: expected a number, found a string",
@@ -234,9 +233,7 @@ def test_one_organization_embedded_in_many_services_is_not_a_duplicate(
     assert directory_counts() == (1, 2, 0, 0)
 
 
-def test_invalid_json_is_refused_naming_line_and_column(
-    existing: Service, tmp_path: Path
-) -> None:
+def test_invalid_json_is_refused_naming_line_and_column(existing: Service, tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text('[\n  {"id": "x",\n   "name" "no colon"}\n]\n', encoding="utf-8")
     assert refused(path) == ["invalid JSON at line 3, column 11: Expecting ':' delimiter"]
@@ -291,3 +288,29 @@ def test_a_missing_file_is_refused(db: None, tmp_path: Path) -> None:
     outcome = run_directory("import", str(tmp_path / "absent.json"))
     assert outcome.status == 1
     assert "cannot read the file: No such file or directory" in outcome.stderr
+
+
+def test_a_page_whose_envelope_is_wrong_is_refused(
+    existing: Service, write_json: WriteJson
+) -> None:
+    page = {"total_items": "ten", "first_page": 1, "contents": {"id": new_id()}}
+    assert refused(write_json(page)) == [
+        "$.total_items: expected integer, found a string",
+        "$.first_page: expected boolean, found a number",
+        "$.contents: expected a list, found an object",
+    ]
+
+
+def test_a_file_can_come_from_stdin(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(SERVICE_FULL.read_text()))
+    outcome = run_directory("import", "-")
+    assert outcome.status == 0
+    assert directory_counts() == (1, 1, 1, 1)
+
+
+def test_the_command_seeds_the_directory_once(reference: None) -> None:
+    first = run_directory("seed")
+    second = run_directory("seed")
+    seeded = Agency.objects.filter(active=True, enforcement=False).count()
+    assert first.stdout == f"Created: organizations {seeded}, services {seeded}.\n"
+    assert second.stdout == "Created: organizations 0, services 0.\n"

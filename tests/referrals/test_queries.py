@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from amparo.referrals.domain.queries import search_text_of, services_matching
+from amparo.referrals.domain.queries import services_matching
 from amparo.referrals.models import Location, Organization, Service, ServiceAtLocation
 
 
@@ -17,7 +17,6 @@ def _service(name: str, *, country: str | None = None, **fields: Any) -> Service
         organization=organization,
         name=name,
         description=description,
-        search_text=search_text_of(name, description),
         **fields,
     )
 
@@ -108,6 +107,13 @@ def test_age_keeps_services_whose_limits_admit_it(directory: None) -> None:
 def test_sex_keeps_services_open_to_it(directory: None) -> None:
     assert names(sex="male") == ["Asesoría jurídica", "Casa del niño migrante"]
     assert names(sex="female") == ["Albergue Belén", "Asesoría jurídica", "Casa del niño migrante"]
+
+
+def test_saving_a_service_keeps_its_search_text_current(directory: None) -> None:
+    service = Service.objects.get(name="Albergue Belén")
+    service.description = "Atención psicológica"
+    service.save(update_fields=["description"])
+    assert names(text="psicologica") == ["Albergue Belén"]
 
 
 def test_filters_combine(directory: None) -> None:

@@ -1,15 +1,25 @@
-from django.http import HttpRequest
-from ninja import Router
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from ninja import Router, Status
 
+from amparo.accounts.enums import CASEWORK_ROLES
 from amparo.accounts.models import User
-from amparo.api.schemas import CaseOut, CaseSummaryOut, MembershipOut, MeOut, PersonOut
+from amparo.api.schemas import (
+    CaseOut,
+    CaseSummaryOut,
+    ErrorOut,
+    MembershipOut,
+    MeOut,
+    PersonOut,
+    RegisterIn,
+)
 from amparo.people.domain import cases as case_domain
 from amparo.people.models import Case
 
 router = Router()
 
 
-def _summary(case: Case) -> CaseSummaryOut:
+def summary_of(case: Case) -> CaseSummaryOut:
     return CaseSummaryOut(
         id=case.pk,
         reference=case.reference,
@@ -36,7 +46,7 @@ def me(request: HttpRequest) -> MeOut:
 def list_cases(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[CaseSummaryOut]:
     user: User = request.user  # type: ignore[assignment]
     cases = case_domain.list_cases(user, limit=max(1, min(limit, 200)), offset=max(0, offset))
-    return [_summary(c) for c in cases]
+    return [summary_of(c) for c in cases]
 
 
 @router.get("/cases/{case_id}", response=CaseOut, tags=["cases"])
@@ -45,7 +55,7 @@ def get_case(request: HttpRequest, case_id: int) -> CaseOut:
     case = case_domain.read_case(user, case_id)
     person = case.person
     return CaseOut(
-        **_summary(case).dict(),
+        **summary_of(case).dict(),
         person=PersonOut(
             given_names=person.given_names,
             first_surname=person.first_surname,
@@ -57,3 +67,23 @@ def get_case(request: HttpRequest, case_id: int) -> CaseOut:
             languages=person.languages,
         ),
     )
+
+
+@router.post("/cases", response={201: CaseSummaryOut, 404: ErrorOut, 422: ErrorOut}, tags=["cases"])
+def register_case(request: HttpRequest, data: RegisterIn) -> Status[CaseSummaryOut]:
+    """Register a person and open a case at the caller's agency (search first: /register/)."""
+    user: User = request.user  # type: ignore[assignment]
+    membership = (
+        user.memberships.filter(active=True, role__in=CASEWORK_ROLES)
+        .select_related("agency")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    person_data = case_domain.PersonData(
+        **data.dict(exclude={"documents"}), documents=[d.dict() for d in data.documents]
+    )
+    with transaction.atomic():
+        person = case_domain.register_person(person_data, actor=user)
+        case = case_domain.open_case(person, actor=user, agency=membership.agency, assigned_to=user)
+    return Status(201, summary_of(case))

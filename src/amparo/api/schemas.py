@@ -39,3 +39,60 @@ class PersonOut(Schema):
 
 class CaseOut(CaseSummaryOut):
     person: PersonOut
+
+
+class DocumentIn(Schema):
+    type: str = "document"
+    number: str
+    country: str = ""
+
+
+class RegisterIn(Schema):
+    given_names: str
+    first_surname: str = ""
+    second_surname: str = ""
+    sex: str = "unknown"
+    birth_date: dt.date | None = None
+    birth_date_is_approximate: bool = False
+    nationalities: list[str] = []
+    languages: list[str] = []
+    documents: list[DocumentIn] = []
+    phone: str = ""
+
+
+class ConsentIn(Schema):
+    purpose: str
+    legal_basis: str = "consent"
+    method: str = ""
+    language: str = "es"
+    given_on: dt.date | None = None
+    expires_on: dt.date | None = None
+    recipient: str | None = None  # agency code
+    interpreter_used: bool = False
+    interpreter_name: str = ""
+    justification: str = ""
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    legal_basis: str
+    recipient: str | None
+    given_on: dt.date
+    withdrawn_on: dt.date | None
+
+
+class TransitionIn(Schema):
+    to: str
+    version: int
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []
+    current_version: int | None = None

@@ -1,8 +1,13 @@
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from amparo.api.cases import router as cases_router
+from amparo.api.casework import router as casework_router
 from amparo.api.screening import router as screening_router
+from amparo.casework.errors import CaseworkError
+from amparo.lib.conflicts import EditConflict
 
 api = NinjaAPI(
     title="Amparo API",
@@ -13,4 +18,33 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", cases_router)
+api.add_router("/", casework_router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """A domain refusal: 422 naming every wrong field; nothing was saved."""
+    by_field = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    errors = [
+        {"field": field, "message": message}
+        for field, messages in by_field.items()
+        for message in messages
+    ]
+    return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
+
+
+@api.exception_handler(CaseworkError)
+def casework_error(request: HttpRequest, error: CaseworkError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error)}, status=409)
+
+
+@api.exception_handler(EditConflict)
+def edit_conflict(request: HttpRequest, error: EditConflict) -> HttpResponse:
+    body = {
+        "detail": "the case changed since you read it",
+        "current_version": error.current_version,
+    }
+    return api.create_response(request, body, status=409)
+
+
 api.add_router("/screenings", screening_router)

@@ -91,6 +91,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["assigned_to", "status"]),
+            # list pages read the newest cases of an agency, or of an assignee, first
+            models.Index(fields=["agency", "-opened_at", "-id"], name="case_agency_newest"),
+            models.Index(fields=["assigned_to", "-updated_at", "-id"], name="case_assignee_recent"),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")

@@ -5,16 +5,24 @@ keeps the HSDS object it was imported from in `raw_hsds`, without the nested rec
 rows of their own, so an export gives back the fields we do not model.
 """
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.models import Agency, Country
+from amparo.lib.text import normalise_name
 from amparo.referrals.enums import (
     LocationType,
     ServedSex,
     ServiceCategory,
     ServiceStatus,
 )
+
+
+def search_text_of(name: str, description: str) -> str:
+    """The folded text that the directory search matches: no accents, lower case."""
+    return normalise_name(f"{name} {description}")
 
 
 class Organization(models.Model):
@@ -80,7 +88,8 @@ class Service(models.Model):
     last_verified = models.DateField(null=True, blank=True)
     raw_hsds = models.JSONField(default=dict, blank=True)
     # Name and description folded (lower case, no accents), so that one `contains` lookup
-    # searches them the same way on SQLite and PostgreSQL.
+    # searches them the same way on SQLite and PostgreSQL. `save()` keeps it current; bulk
+    # writes and `QuerySet.update()` must set it with `search_text_of`.
     search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
@@ -90,6 +99,13 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_text_of(self.name, self.description)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "description"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class Location(models.Model):

@@ -125,10 +125,9 @@ class AssessmentForm(forms.Form):
         unknown = [reference for reference in references if reference not in found]
         if unknown:
             # The same words whether the case does not exist or is outside the user's scope.
-            raise ValidationError(
-                gettext("No case you may open has the reference %(references)s.")
-                % {"references": ", ".join(unknown)}
-            )
+            message = gettext("No case you may open has the reference %(references)s.")
+            params = {"references": ", ".join(unknown)}
+            raise ValidationError(message, code="unknown_reference", params=params)
         return [found[r] for r in references if found[r] != self.case.pk]
 
     def clean(self) -> dict[str, Any]:
@@ -142,10 +141,8 @@ class AssessmentForm(forms.Form):
                     gettext("Choose a mark for this factor, or clear its evidence and source."),
                 )
         if cleaned.get("kind") != AssessmentKind.HOUSEHOLD and cleaned.get("household_references"):
-            self.add_error(
-                "household_references",
-                gettext("Only a household assessment links the cases of other members."),
-            )
+            message = gettext("Only a household assessment links the cases of other members.")
+            self.add_error("household_references", ValidationError(message, code="not_household"))
         return cleaned
 
     # What the view passes on

@@ -3,16 +3,18 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amparo.accounts.models import Agency, User
 from amparo.lib.conflicts import EditConflict
 from amparo.lib.names import name_keys
 from amparo.lib.text import normalise_document, normalise_name, normalise_phone
 from amparo.people.domain.queries import cases_visible_to, get_case_for
-from amparo.people.enums import CaseStatus, IdentifierKind
+from amparo.people.enums import CaseStatus, IdentifierKind, Sex
 from amparo.people.models import Case, Person, PersonIdentifier
 from amparo.protection import crypto
 from amparo.protection.domain.audit import record_event
@@ -57,12 +59,35 @@ def _identifiers(person: Person) -> list[PersonIdentifier]:
     return rows
 
 
+def validate_person_data(data: PersonData) -> None:
+    """Refuse wrong values naming every wrong field at once (a ValidationError)."""
+    errors: dict[str, str] = {}
+    if not data.given_names.strip():
+        errors["given_names"] = _("Give at least one given name.")
+    if data.sex not in Sex.values:
+        errors["sex"] = _("Unknown value %(value)r.") % {"value": data.sex}
+    if data.birth_date is not None and data.birth_date > timezone.localdate():
+        errors["birth_date"] = _("The date cannot be in the future.")
+    bad = [c for c in data.nationalities if len(c) != 2 or not c.isalpha() or not c.isupper()]
+    if bad:
+        errors["nationalities"] = _("Not ISO 3166 alpha-2 codes: %(codes)s") % {"codes": ", ".join(bad)}
+    bad = [c for c in data.languages if len(c) not in (2, 3) or not c.isalpha()]
+    if bad:
+        errors["languages"] = _("Not ISO 639 codes: %(codes)s") % {"codes": ", ".join(bad)}
+    if any(not str(d.get("number", "")).strip() for d in data.documents):
+        errors["documents"] = _("Every identity document needs a number.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def register_person(data: PersonData, *, actor: User | None, is_synthetic: bool = False) -> Person:
     """Create a person with encrypted personal fields and blind indexes.
 
-    Effects: the person row, its identifier digests and a `person.created` audit event, in
-    one transaction.
+    Effects: validates every field (ValidationError naming each wrong one, nothing saved),
+    the person row, its identifier digests and a `person.created` audit event, in one
+    transaction.
     """
+    validate_person_data(data)
     birth = data.birth_date
     with transaction.atomic():
         person = Person.objects.create(

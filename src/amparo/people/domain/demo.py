@@ -14,7 +14,8 @@ from amparo.accounts.domain.users import create_staff_user
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Agency, User
 from amparo.people.domain.cases import PersonData, open_case, register_person
-from amparo.people.enums import CaseStatus, Sex
+from amparo.people.domain.demo_stages import advance_case
+from amparo.people.enums import Sex
 
 DEMO_PASSWORD = "amparo-demo-2026"  # noqa: S105  (synthetic demo accounts only)
 
@@ -31,6 +32,10 @@ DEMO_ACCOUNTS: list[tuple[str, str, Role]] = [
     ("admin.mx", "mx-oim", Role.ADMINISTRATOR),
 ]
 COUNTRY_MANAGERS = ["gt", "hn", "sv", "cr", "pa", "ni", "do", "bz", "ca", "us"]
+# Stages the demo walks cases to, in turn, so that every stage is represented.
+DEMO_TARGETS = [
+    "identified", "registered", "immediate_needs", "assessed", "plan_agreed", "in_progress", "monitoring", "closed",
+]  # fmt: skip
 
 _LOCALES = {
     "MX": "es_MX", "GT": "es_MX", "HN": "es_MX", "SV": "es_MX", "NI": "es_MX",
@@ -53,6 +58,7 @@ def demo_accounts_exist() -> bool:
 def create_demo_accounts() -> list[DemoAccount]:
     accounts = list(DEMO_ACCOUNTS)
     accounts += [(f"manager.{c}", f"{c}-oim", Role.CASE_MANAGER) for c in COUNTRY_MANAGERS]
+    accounts += [(f"supervisor.{c}", f"{c}-oim", Role.SUPERVISOR) for c in COUNTRY_MANAGERS]
     made = []
     for username, agency_code, role in accounts:
         agency = Agency.objects.get(code=agency_code)
@@ -95,14 +101,14 @@ def _person_data(fake: Faker, rng: random.Random, country: str) -> PersonData:
 
 
 def seed_demo_cases(total: int = 200, seed: int = 2026) -> int:
-    """Create `total` synthetic persons and cases spread over the 11 countries and all stages."""
+    """Create `total` synthetic persons and cases spread over the 11 countries and all stages.
+
+    Each case is walked through the real domain functions up to its stage (see demo_stages).
+    """
     rng = random.Random(seed)
-    managers = {
-        u.memberships.get().agency.country_id: u
-        for u in User.objects.filter(username__startswith="manager.")
-    }
+    managers = _by_country("manager.")
+    supervisors = _by_country("supervisor.")
     officer = User.objects.get(username="officer.mx")
-    statuses = list(CaseStatus.values)
     countries = sorted(managers)
     with transaction.atomic():
         for index in range(total):
@@ -110,11 +116,16 @@ def seed_demo_cases(total: int = 200, seed: int = 2026) -> int:
             fake = Faker(_LOCALES[country])
             fake.seed_instance(seed + index)
             manager = managers[country]
-            agency = manager.memberships.get().agency
+            agency = manager.memberships.all()[0].agency
             creator = officer if country == "MX" and index % 3 == 0 else manager
-            person = register_person(
-                _person_data(fake, rng, country), actor=creator, is_synthetic=True
-            )
-            status = statuses[index % len(statuses)]
-            open_case(person, actor=creator, agency=agency, assigned_to=manager, status=status)
+            data = _person_data(fake, rng, country)
+            person = register_person(data, actor=creator, is_synthetic=True)
+            case = open_case(person, actor=creator, agency=agency, assigned_to=manager)
+            target = DEMO_TARGETS[(index // len(countries)) % len(DEMO_TARGETS)]
+            advance_case(case, actor=manager, target=target, rng=rng, approver=supervisors.get(country))
     return total
+
+
+def _by_country(prefix: str) -> dict[str, User]:
+    users = User.objects.filter(username__startswith=prefix).prefetch_related("memberships__agency")
+    return {u.memberships.all()[0].agency.country_id: u for u in users}

@@ -6,8 +6,13 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from amparo.referrals.domain.queries import search_text_of
-from amparo.referrals.models import Location, Organization, Service, ServiceAtLocation
+from amparo.referrals.models import (
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    search_text_of,
+)
 
 _CHUNK = 500
 

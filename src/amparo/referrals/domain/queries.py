@@ -7,11 +7,6 @@ from amparo.referrals.enums import ServiceStatus
 from amparo.referrals.models import Service, ServiceAtLocation
 
 
-def search_text_of(name: str, description: str) -> str:
-    """The folded text that `services_matching(text=...)` searches: no accents, lower case."""
-    return normalise_name(f"{name} {description}")
-
-
 def _code_in_list(field: str, code: str) -> Q:
     # A JSON list stored as text on SQLite and as jsonb on PostgreSQL: matching the quoted
     # element ('"es"') finds whole elements on both. Codes hold no quotes (enums, ISO codes).

@@ -7,7 +7,6 @@ from django.db import transaction
 
 from amparo.accounts.enums import AgencyKind
 from amparo.accounts.models import Agency
-from amparo.referrals.domain.queries import search_text_of
 from amparo.referrals.enums import DIRECTORY_NAMESPACE, ServedProfile, ServiceCategory
 from amparo.referrals.models import Organization, Service
 
@@ -132,7 +131,6 @@ def _seed_one(agency: Agency) -> tuple[bool, bool]:
             "description": description,
             "category": category_for(agency),
             "profiles": profiles_for(agency),
-            "search_text": search_text_of(agency.name, description),
         },
     )
     return organization_created, service_created

@@ -13,8 +13,8 @@ from typing import Any
 from amparo.referrals.domain.directory import DirectoryBatch, DirectoryImportError
 from amparo.referrals.interfaces.hsds_check import json_type
 from amparo.referrals.interfaces.hsds_export import service_to_hsds
-from amparo.referrals.interfaces.hsds_reader import HsdsReader, kind_of
-from amparo.referrals.interfaces.hsds_tables import PAGE_FIELDS
+from amparo.referrals.interfaces.hsds_reader import HsdsReader
+from amparo.referrals.interfaces.hsds_tables import PAGE_FIELDS, kind_of
 from amparo.referrals.models import Service
 
 __all__ = ["parse_hsds", "read_hsds_json", "records_of", "services_to_hsds"]

@@ -7,6 +7,7 @@ exactly what an export compares against to decide whether the file's own objects
 import datetime as dt
 import re
 import uuid
+from functools import cache
 from typing import Any
 
 from django.utils import translation
@@ -20,8 +21,10 @@ from amparo.referrals.enums import (
     ServedSex,
     ServiceCategory,
 )
+from amparo.referrals.models import Location, Organization, Service, ServiceAtLocation
 
 JsonObject = dict[str, Any]
+Row = Organization | Service | Location | ServiceAtLocation
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 
@@ -30,6 +33,12 @@ TAXONOMIES: dict[str, type[ServiceCategory] | type[ServedProfile] | type[ServedS
     CATEGORY_TAXONOMY: ServiceCategory,
     PROFILE_TAXONOMY: ServedProfile,
     SEX_TAXONOMY: ServedSex,
+}
+
+
+# The codes each taxonomy allows, computed once (an enum's `.values` is rebuilt per call).
+TAXONOMY_CODES: dict[str, frozenset[str]] = {
+    taxonomy: frozenset(codes.values) for taxonomy, codes in TAXONOMIES.items()
 }
 
 
@@ -125,23 +134,33 @@ def our_taxonomy(attribute: JsonObject) -> str | None:
     return taxonomy if taxonomy in TAXONOMIES else None
 
 
+@cache
+def _english_label(taxonomy: str, code: str) -> str:
+    with translation.override("en"):
+        return str(TAXONOMIES[taxonomy](code).label)
+
+
 def classification_attribute(owner: uuid.UUID, taxonomy: str, code: str) -> JsonObject:
     """An HSDS attribute carrying one of our codes (a category, a profile, a sex)."""
-    with translation.override("en"):
-        label = str(TAXONOMIES[taxonomy](code).label)
+    label = _english_label(taxonomy, code)
     return {
         "id": derived_id(owner, f"{taxonomy}/{code}"),
         "link_id": str(owner),
         "link_entity": "service",
         "value": code,
         "taxonomy_term": {
-            "id": str(uuid.uuid5(DIRECTORY_NAMESPACE, f"{taxonomy}/{code}")),
+            "id": _term_id(taxonomy, code),
             "code": code,
             "name": label,
             "description": label,
             "taxonomy": taxonomy,
         },
     }
+
+
+@cache
+def _term_id(taxonomy: str, code: str) -> str:
+    return str(uuid.uuid5(DIRECTORY_NAMESPACE, f"{taxonomy}/{code}"))
 
 
 def set_or_drop(target: JsonObject, key: str, value: object) -> None:
@@ -164,3 +183,50 @@ def country_code(address: JsonObject) -> str:
     """The ISO 3166-1 alpha-2 code of an address, or blank when it gives something else."""
     country = str(address.get("country", "")).strip().upper()
     return country if len(country) == 2 and country.isalpha() else ""
+
+
+# The HSDS keys each modelled field is read from. A record "gives" a field when it has one of
+# its keys; an import changes only the fields a record gives (a list response, which holds
+# fewer fields than a full object, does not blank the others).
+FIELD_SOURCES: dict[type[Row], dict[str, tuple[str, ...]]] = {
+    Organization: {
+        "name": ("name",),
+        "alternate_name": ("alternate_name",),
+        "description": ("description",),
+        "website": ("website",),
+        "email": ("email",),
+    },
+    Service: {
+        "name": ("name",),
+        "description": ("description",),
+        "status": ("status",),
+        "url": ("url",),
+        "email": ("email",),
+        "minimum_age": ("minimum_age",),
+        "maximum_age": ("maximum_age",),
+        "languages": ("languages",),
+        "hours": ("schedules",),
+        "free": ("cost_options",),
+        "cost_description": ("fees_description", "fees"),
+        "last_verified": ("assured_date",),
+    },
+    Location: {
+        "location_type": ("location_type",),
+        "name": ("name",),
+        "description": ("description",),
+        "latitude": ("latitude",),
+        "longitude": ("longitude",),
+        **dict.fromkeys(
+            ["address_1", "address_2", "city", "region", "postal_code", "country_code"],
+            ("addresses",),
+        ),
+    },
+    ServiceAtLocation: {},
+}
+
+
+def given_fields(row: Row, record: JsonObject, *links: str) -> set[str]:
+    """The fields (attnames) a record gives its row: those whose HSDS keys it has."""
+    sources = FIELD_SOURCES[type(row)].items()
+    given = {name for name, keys in sources if any(key in record for key in keys)}
+    return given | {link for link in links if getattr(row, link) is not None}

@@ -16,91 +16,27 @@ from amparo.referrals.domain.directory import DirectoryBatch, Reference
 from amparo.referrals.enums import CATEGORY_TAXONOMY, PROFILE_TAXONOMY
 from amparo.referrals.interfaces.hsds_check import key_path, object_problems
 from amparo.referrals.interfaces.hsds_fields import (
-    TAXONOMIES,
+    TAXONOMY_CODES,
     country_code,
     date_of,
     free_of,
+    given_fields,
     hours_of,
     language_codes,
     main_address,
     our_taxonomy,
 )
+from amparo.referrals.interfaces.hsds_tables import kind_of
 from amparo.referrals.models import Location, Organization, Service, ServiceAtLocation
 
 JsonObject = dict[str, Any]
 Row = Organization | Service | Location | ServiceAtLocation
 
-_MARKERS = {
-    "location": {"location_type", "addresses", "accessibility", "latitude", "longitude"},
-    "service_at_location": {"service", "location", "service_id", "location_id"},
-    "service": {
-        "status",
-        "organization",
-        "organization_id",
-        "service_at_locations",
-        "program",
-        "eligibility_description",
-        "fees_description",
-        "cost_options",
-    },
-    "organization": {
-        "website",
-        "tax_status",
-        "year_incorporated",
-        "legal_status",
-        "logo",
-        "parent_organization_id",
-        "services",
-        "locations",
-        "programs",
-        "organization_identifiers",
-    },
-}
 _MAX_AGE = 150
 # Stands in for a link that is missing or contradictory: a problem is recorded with it, so
 # the batch holding it is refused and never written.
 _UNRESOLVED = uuid.UUID(int=0)
 _CLASSIFICATION = {"category", "profiles", "sex"}
-
-# The HSDS keys each modelled field is read from. A record "gives" a field when it has one of
-# its keys; an import changes only the fields a record gives (a list response, which holds
-# fewer fields than a full object, does not blank the others).
-_SOURCES: dict[type[Row], dict[str, tuple[str, ...]]] = {
-    Organization: {
-        "name": ("name",),
-        "alternate_name": ("alternate_name",),
-        "description": ("description",),
-        "website": ("website",),
-        "email": ("email",),
-    },
-    Service: {
-        "name": ("name",),
-        "description": ("description",),
-        "status": ("status",),
-        "url": ("url",),
-        "email": ("email",),
-        "minimum_age": ("minimum_age",),
-        "maximum_age": ("maximum_age",),
-        "languages": ("languages",),
-        "hours": ("schedules",),
-        "free": ("cost_options",),
-        "cost_description": ("fees_description", "fees"),
-        "last_verified": ("assured_date",),
-    },
-    Location: {
-        "location_type": ("location_type",),
-        "name": ("name",),
-        "description": ("description",),
-        "latitude": ("latitude",),
-        "longitude": ("longitude",),
-        **dict.fromkeys(
-            ["address_1", "address_2", "city", "region", "postal_code", "country_code"],
-            ("addresses",),
-        ),
-    },
-    ServiceAtLocation: {},
-}
-
 
 _KIND_NAMES: dict[type[Row], str] = {
     Organization: "organization",
@@ -110,24 +46,8 @@ _KIND_NAMES: dict[type[Row], str] = {
 }
 
 
-def kind_of(record: Any) -> str | None:
-    """Which HSDS object a record is, from the fields only that kind has; None if unclear."""
-    if not isinstance(record, dict):
-        return None
-    for kind, markers in _MARKERS.items():
-        if markers & record.keys():
-            return kind
-    return None
-
-
 def _without(record: JsonObject, *keys: str) -> JsonObject:
     return {key: value for key, value in record.items() if key not in keys}
-
-
-def _given(row: Row, record: JsonObject, *links: str) -> set[str]:
-    sources = _SOURCES[type(row)].items()
-    given = {name for name, keys in sources if any(key in record for key in keys)}
-    return given | {link for link in links if getattr(row, link) is not None}
 
 
 @dataclass
@@ -259,7 +179,7 @@ class HsdsReader:
             email=record.get("email", ""),
             raw_hsds=_without(record, "services", "locations"),
         )
-        self._register(organization, _given(organization, record), path, top_level=top_level)
+        self._register(organization, given_fields(organization, record), path, top_level=top_level)
         for index, location in enumerate(record.get("locations", [])):
             self._location(
                 location, f"{path}.locations[{index}]", top_level=False, parent=organization.id
@@ -292,7 +212,7 @@ class HsdsReader:
             raw_hsds=_without(record, "organization", "service_at_locations"),
             **self._service_fields(record, path),
         )
-        given = _given(service, record, "organization_id")
+        given = given_fields(service, record, "organization_id")
         if self._classify(service, record, path):
             given |= _CLASSIFICATION
         self._register(service, given, path, top_level=top_level)
@@ -351,8 +271,7 @@ class HsdsReader:
         return classified
 
     def _apply_code(self, service: Service, taxonomy: str, code: object, where: str) -> None:
-        codes = TAXONOMIES[taxonomy]
-        if code not in codes.values:
+        if code not in TAXONOMY_CODES[taxonomy]:
             self.problems.append(f"{where}: unknown code {code!r} in {taxonomy}")
         elif taxonomy == PROFILE_TAXONOMY:
             service.profiles = [*service.profiles, code]
@@ -391,7 +310,7 @@ class HsdsReader:
         )
         if given and given != parent:
             self.references.append(Reference(Organization, given, f"{path}.organization_id"))
-        fields = _given(location, record, "organization_id")
+        fields = given_fields(location, record, "organization_id")
         self._register(location, fields, path, top_level=top_level)
         return location.id
 

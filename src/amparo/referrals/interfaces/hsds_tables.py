@@ -6,6 +6,7 @@ instead of the 2 MB compiled schema, so it can name every problem by its JSON pa
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # Field kinds: a scalar kind, a tuple of allowed strings (an enum), or a nested table
 # written "table" (one object) or "[table]" (a list of objects).
@@ -339,3 +340,41 @@ PAGE_FIELDS: dict[str, str] = {
     "last_page": "boolean",
     "empty": "boolean",
 }
+
+# Fields only one kind of record has, to tell which kind a top-level record is.
+KIND_MARKERS = {
+    "location": {"location_type", "addresses", "accessibility", "latitude", "longitude"},
+    "service_at_location": {"service", "location", "service_id", "location_id"},
+    "service": {
+        "status",
+        "organization",
+        "organization_id",
+        "service_at_locations",
+        "program",
+        "eligibility_description",
+        "fees_description",
+        "cost_options",
+    },
+    "organization": {
+        "website",
+        "tax_status",
+        "year_incorporated",
+        "legal_status",
+        "logo",
+        "parent_organization_id",
+        "services",
+        "locations",
+        "programs",
+        "organization_identifiers",
+    },
+}
+
+
+def kind_of(record: Any) -> str | None:
+    """Which HSDS object a record is, from the fields only that kind has; None if unclear."""
+    if not isinstance(record, dict):
+        return None
+    for kind, markers in KIND_MARKERS.items():
+        if markers & record.keys():
+            return kind
+    return None

@@ -90,7 +90,8 @@ class Command(BaseCommand):
     def _export(self, options: dict[str, Any]) -> None:
         services = services_for_export().iterator(chunk_size=_EXPORT_CHUNK)
         objects = list(services_to_hsds(services))
-        text = json.dumps(objects, ensure_ascii=False, indent=2) + "\n"
+        # No indentation: the standard library's fast encoder only writes compact JSON.
+        text = json.dumps(objects, ensure_ascii=False) + "\n"
         if options["out"] == "-":
             self.stdout.write(text, ending="")
             return

@@ -1,0 +1,130 @@
+"""Named reads of screenings, and the one access gate for a screening."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from amparo.accounts.enums import CASEWORK_ROLES, Role
+from amparo.accounts.models import Agency, User
+from amparo.people.domain.queries import cases_visible_to
+from amparo.people.enums import CaseStatus
+from amparo.people.models import Case
+from amparo.screening.models import ProfileDecision, Screening
+
+
+def _unattached_filter(user: User) -> Q | None:
+    """Unattached screenings the user's memberships open; None when none.
+
+    - the membership must be active (inactive ones are skipped by the query);
+    - a supervisor sees every unattached screening of the agency;
+    - a front-line officer or case manager sees the unattached screenings they did there;
+    - every other role sees no unattached screening.
+    """
+    combined: Q | None = None
+    for membership in user.memberships.filter(active=True).select_related("agency"):
+        scope = Q(
+            case__isnull=True,
+            agency_id=membership.agency_id,
+            country_id=membership.agency.country_id,
+        )
+        if membership.role == Role.SUPERVISOR:
+            part = scope
+        elif membership.role in CASEWORK_ROLES:
+            part = scope & Q(screened_by_id=user.pk)
+        else:
+            continue
+        combined = part if combined is None else combined | part
+    return combined
+
+
+def screening_filter_for(user: User) -> Q | None:
+    """Which screenings the user may see, as a filter; None when none.
+
+    - an attached screening: whoever may see its case, by the case gate's own rules;
+    - an unattached screening: its officer and the supervisors of its agency.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    attached = Q(case_id__in=cases_visible_to(user).values("pk"))
+    unattached = _unattached_filter(user)
+    return attached if unattached is None else attached | unattached
+
+
+def screenings_visible_to(user: User) -> QuerySet[Screening]:
+    """Every screening the user may see, newest first, with what lists show, in one query.
+
+    Each row carries `suggested` and `confirmed_count`: how many profiles were suggested and
+    how many the officer confirmed (counts only: the codes are special-category data).
+    """
+    condition = screening_filter_for(user)
+    if condition is None:
+        return Screening.objects.none()
+    return (
+        Screening.objects.filter(condition)
+        .select_related("agency", "country", "case", "screened_by")
+        .annotate(
+            suggested=Count("decisions"),
+            confirmed_count=Count("decisions", filter=Q(decisions__confirmed=True)),
+        )
+    )
+
+
+def get_screening_for(user: User, screening_id: int, *, write: bool = False) -> Screening:
+    """The access gate for a screening: the screening, or 404 whether absent or out of scope.
+
+    `write` states the caller's intent; whoever may see a screening may also work it, as with
+    cases. The decisions come prefetched, in the protocol's order.
+    """
+    condition = screening_filter_for(user)
+    if condition is None:
+        raise Http404
+    screening = (
+        Screening.objects.filter(condition, pk=screening_id)
+        .select_related("agency", "country", "case", "screened_by")
+        .prefetch_related("decisions")
+        .first()
+    )
+    if screening is None:
+        raise Http404
+    return screening
+
+
+def screening_agency_for(user: User) -> Agency | None:
+    """The agency a user screens for: their first active casework membership's, if any."""
+    membership = (
+        user.memberships.filter(active=True, role__in=CASEWORK_ROLES)
+        .select_related("agency", "agency__country")
+        .order_by("id")
+        .first()
+    )
+    return membership.agency if membership is not None else None
+
+
+def cases_to_attach(user: User) -> QuerySet[Case]:
+    """The open cases a screening may be attached to: those the user may see and work."""
+    return cases_visible_to(user).exclude(status=CaseStatus.CLOSED).order_by("-opened_at", "-id")
+
+
+def screenings_of(case: Case) -> QuerySet[Screening]:
+    """The screenings attached to a case, newest first, with their decisions."""
+    return (
+        Screening.objects.filter(case=case)
+        .select_related("screened_by")
+        .prefetch_related("decisions")
+    )
+
+
+def confirmed_profiles(case: Case) -> list[str]:
+    """The profile codes an officer confirmed for this case, in the order first decided.
+
+    The latest decision on a code wins: a profile confirmed at one screening and rejected at
+    a later one (by a trained person, with a reason) is no longer listed.
+    """
+    decisions = (
+        ProfileDecision.objects.filter(screening__case=case, confirmed__isnull=False)
+        .order_by("decided_at", "id")
+        .values_list("code", "confirmed")
+    )
+    latest: dict[str, bool] = {}
+    for code, confirmed in decisions:
+        latest[code] = bool(confirmed)
+    return [code for code, confirmed in latest.items() if confirmed]
