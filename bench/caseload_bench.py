@@ -3,7 +3,8 @@
 Builds --cases synthetic cases (bulk inserted, encrypted like any other) spread over the
 agencies of the 11 countries; the measured case manager holds 300 of them and 200 open tasks,
 the supervisor's agency holds a share of the rest.
-Run: .venv/bin/python bench/caseload_bench.py --database-url postgresql://postgres@127.0.0.1:5432/amparo_bench --cases 100000
+Run: .venv/bin/python bench/caseload_bench.py --cases 100000 \
+     --database-url postgresql://postgres@127.0.0.1:5432/amparo_bench
 """
 
 import argparse
@@ -28,8 +29,12 @@ def build(total: int) -> tuple[object, object, list[int]]:
     load_reference_data()
     agencies = list(Agency.objects.filter(kind="international_organisation"))
     home = Agency.objects.get(code="mx-oim")
-    manager = create_staff_user("bench.manager", password="bench-password-123", memberships=[(home, Role.CASE_MANAGER)])
-    supervisor = create_staff_user("bench.super", password="bench-password-123", memberships=[(home, Role.SUPERVISOR)])
+    manager = create_staff_user(
+        "bench.manager", password="bench-password-123", memberships=[(home, Role.CASE_MANAGER)]
+    )
+    supervisor = create_staff_user(
+        "bench.super", password="bench-password-123", memberships=[(home, Role.SUPERVISOR)]
+    )
     rng = random.Random(7)
     statuses = list(CaseStatus.values)
     batch = 5000
@@ -37,7 +42,13 @@ def build(total: int) -> tuple[object, object, list[int]]:
         size = min(batch, total - start)
         persons = Person.objects.bulk_create(
             [
-                Person(given_names=f"Synth{start + i}", first_surname="Bench", second_surname="Load", birth_year=1990, is_synthetic=True)
+                Person(
+                    given_names=f"Synth{start + i}",
+                    first_surname="Bench",
+                    second_surname="Load",
+                    birth_year=1990,
+                    is_synthetic=True,
+                )
                 for i in range(size)
             ]
         )
@@ -61,7 +72,15 @@ def build(total: int) -> tuple[object, object, list[int]]:
     mine = list(Case.objects.filter(assigned_to=manager).values_list("pk", flat=True))
     now = timezone.now()
     Task.objects.bulk_create(
-        [Task(case_id=pk, title="Follow up", due_at=now + dt.timedelta(hours=rng.randint(-48, 96)), assigned_to=manager) for pk in mine[:200]]
+        [
+            Task(
+                case_id=pk,
+                title="Follow up",
+                due_at=now + dt.timedelta(hours=rng.randint(-48, 96)),
+                assigned_to=manager,
+            )
+            for pk in mine[:200]
+        ]
     )
     return manager, supervisor, mine
 
@@ -97,12 +116,14 @@ def main() -> None:
     print(f"{engine}: built {args.cases:,} cases in {built:.1f} s")
     client = Client()
     client.force_login(manager)
-    print(f"caseload page (case manager, 300 cases, 200 tasks): {percentiles(measure(client, ['/caseload/'], args.requests))}")
-    print(f"case page (audited read): {percentiles(measure(client, [f'/cases/{pk}/' for pk in mine], args.requests))}")
+    caseload = percentiles(measure(client, ["/caseload/"], args.requests))
+    print(f"caseload page (case manager, 300 cases, 200 tasks): {caseload}")
+    case_urls = [f"/cases/{pk}/" for pk in mine]
+    print(f"case page (audited read): {percentiles(measure(client, case_urls, args.requests))}")
     boss = Client()
     boss.force_login(supervisor)
-    print(f"case list (supervisor, agency with ~{args.cases // 11:,} cases): {percentiles(measure(boss, ['/cases/'], args.requests))}")
-
+    listing = percentiles(measure(boss, ["/cases/"], args.requests))
+    print(f"case list (supervisor, agency with ~{args.cases // 11:,} cases): {listing}")
 
 if __name__ == "__main__":
     main()

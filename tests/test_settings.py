@@ -45,3 +45,31 @@ def test_serve_refuses_to_start_without_keys(tmp_path: Path) -> None:
     result = _amparo(["serve"], env, tmp_path)
     assert result.returncode != 0
     assert "No encryption keys" in result.stderr
+
+
+def test_behind_https_cookies_are_secure_and_hsts_is_sent(tmp_path: Path) -> None:
+    probe = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT)"
+    )
+    env = {
+        **os.environ,
+        "AMPARO_DATA_DIR": str(tmp_path),
+        "AMPARO_HTTPS": "true",
+        "DJANGO_SETTINGS_MODULE": "amparo.settings",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"import django; django.setup(); {probe}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["True", "True", "31536000", "True"]
+
+
+def test_outside_demo_mode_a_secret_key_is_required(tmp_path: Path) -> None:
+    result = _amparo(["check"], {"AMPARO_DEMO": "false", "AMPARO_SECRET_KEY": ""}, tmp_path)
+    assert result.returncode == 2
+    assert "AMPARO_SECRET_KEY must be set" in result.stderr

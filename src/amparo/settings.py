@@ -209,6 +209,16 @@ AMPARO_KEYS = env_str("AMPARO_KEYS", "")
 AMPARO_INDEX_KEY = env_str("AMPARO_INDEX_KEY", "")
 AMPARO_KEY_FILE = Path(env_str("AMPARO_KEY_FILE", str(DATA_DIR / "keys.json")))
 
+# Hours a receiving institution has to acknowledge a referral, by urgency.
+AMPARO_REFERRAL_ACK_HOURS = {
+    "emergency": env_int("AMPARO_REFERRAL_ACK_HOURS_EMERGENCY", 4, minimum=1),
+    "urgent": env_int("AMPARO_REFERRAL_ACK_HOURS_URGENT", 24, minimum=1),
+    "normal": env_int("AMPARO_REFERRAL_ACK_HOURS_NORMAL", 72, minimum=1),
+}
+
+# A deployment can require the identification module to be passed before live screenings.
+AMPARO_REQUIRE_TRAINING_FOR_SCREENING = env_bool("AMPARO_REQUIRE_TRAINING_FOR_SCREENING", False)
+
 # Demo mode marks every page as synthetic data and allows the demo accounts.
 AMPARO_DEMO = env_bool("AMPARO_DEMO", True)
 

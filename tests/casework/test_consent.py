@@ -29,8 +29,12 @@ def test_consent_needs_a_method(mx_caseworker: User, mx_case: Case) -> None:
     assert Consent.objects.count() == 0
 
 
-def test_a_legal_basis_other_than_consent_needs_a_justification(mx_caseworker: User, mx_case: Case) -> None:
-    errors = _errors(mx_case, mx_caseworker, ConsentInput(purpose="assistance", legal_basis="public_interest"))
+def test_a_legal_basis_other_than_consent_needs_a_justification(
+    mx_caseworker: User, mx_case: Case
+) -> None:
+    errors = _errors(
+        mx_case, mx_caseworker, ConsentInput(purpose="assistance", legal_basis="public_interest")
+    )
     assert set(errors) == {"justification"}
 
 
@@ -41,24 +45,42 @@ def test_sharing_needs_a_named_recipient(mx_caseworker: User, mx_case: Case) -> 
 
 def test_every_wrong_field_is_named_at_once(mx_caseworker: User, mx_case: Case) -> None:
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    data = ConsentInput(purpose="gossip", method="telepathy", language="xx", given_on=tomorrow, interpreter_used=True)
-    assert set(_errors(mx_case, mx_caseworker, data)) == {"purpose", "method", "language", "given_on", "interpreter_name"}
+    data = ConsentInput(
+        purpose="gossip",
+        method="telepathy",
+        language="xx",
+        given_on=tomorrow,
+        interpreter_used=True,
+    )
+    assert set(_errors(mx_case, mx_caseworker, data)) == {
+        "purpose",
+        "method",
+        "language",
+        "given_on",
+        "interpreter_name",
+    }
 
 
 def test_withdrawing_consent_stops_further_sharing(mx_caseworker: User, mx_case: Case) -> None:
     comar = Agency.objects.get(code="mx-comar")
     consent = record_consent(
-        mx_case, ConsentInput(purpose="sharing", method="written", recipient=comar), actor=mx_caseworker
+        mx_case,
+        ConsentInput(purpose="sharing", method="written", recipient=comar),
+        actor=mx_caseworker,
     )
     assert valid_basis_for(mx_case, "sharing", recipient=comar) == consent
     withdraw_consent(consent, actor=mx_caseworker, note="Changed her mind")
     assert valid_basis_for(mx_case, "sharing", recipient=comar) is None
 
 
-def test_consent_for_one_recipient_does_not_cover_another(mx_caseworker: User, mx_case: Case) -> None:
+def test_consent_for_one_recipient_does_not_cover_another(
+    mx_caseworker: User, mx_case: Case
+) -> None:
     record_consent(
         mx_case,
-        ConsentInput(purpose="sharing", method="written", recipient=Agency.objects.get(code="mx-comar")),
+        ConsentInput(
+            purpose="sharing", method="written", recipient=Agency.objects.get(code="mx-comar")
+        ),
         actor=mx_caseworker,
     )
     assert valid_basis_for(mx_case, "sharing", recipient=Agency.objects.get(code="mx-ceav")) is None
@@ -69,7 +91,10 @@ def test_an_expired_consent_no_longer_counts(mx_caseworker: User, mx_case: Case)
     record_consent(
         mx_case,
         ConsentInput(
-            purpose="referral", method="written", given_on=today - dt.timedelta(days=30), expires_on=today
+            purpose="referral",
+            method="written",
+            given_on=today - dt.timedelta(days=30),
+            expires_on=today,
         ),
         actor=mx_caseworker,
     )
@@ -77,7 +102,9 @@ def test_an_expired_consent_no_longer_counts(mx_caseworker: User, mx_case: Case)
 
 
 def test_assistance_does_not_depend_on_consent_to_share(mx_caseworker: User, mx_case: Case) -> None:
-    record_consent(mx_case, ConsentInput(purpose="assistance", method="verbal_certified"), actor=mx_caseworker)
+    record_consent(
+        mx_case, ConsentInput(purpose="assistance", method="verbal_certified"), actor=mx_caseworker
+    )
     assert valid_basis_for(mx_case, "assistance") is not None
     assert valid_basis_for(mx_case, "sharing") is None
 

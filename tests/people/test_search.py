@@ -25,17 +25,30 @@ def known(mx_caseworker: User) -> Case:
         actor=mx_caseworker,
         is_synthetic=True,
     )
-    return open_case(person, actor=mx_caseworker, agency=Agency.objects.get(code="mx-oim"), assigned_to=mx_caseworker)
+    return open_case(
+        person,
+        actor=mx_caseworker,
+        agency=Agency.objects.get(code="mx-oim"),
+        assigned_to=mx_caseworker,
+    )
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        PersonQuery(given_names="jose maria", first_surname="HERNANDEZ", second_surname="DE LA CRUZ"),
+        PersonQuery(
+            given_names="jose maria", first_surname="HERNANDEZ", second_surname="DE LA CRUZ"
+        ),
         PersonQuery(given_names="José María", first_surname="Hernández"),  # second surname missing
-        PersonQuery(given_names="José María", first_surname="Cruz", second_surname="Hernández"),  # swapped
-        PersonQuery(given_names="Jose Maria", first_surname="Hernandes", second_surname="Cruz"),  # typo
-        PersonQuery(given_names="Pepe", first_surname="Hernández", second_surname="de la Cruz"),  # nickname
+        PersonQuery(
+            given_names="José María", first_surname="Cruz", second_surname="Hernández"
+        ),  # swapped
+        PersonQuery(
+            given_names="Jose Maria", first_surname="Hernandes", second_surname="Cruz"
+        ),  # typo
+        PersonQuery(
+            given_names="Pepe", first_surname="Hernández", second_surname="de la Cruz"
+        ),  # nickname
         PersonQuery(document_number="c0 1234567"),  # document, another format
     ],
 )
@@ -57,12 +70,20 @@ def test_a_close_birth_year_is_a_reason(mx_caseworker: User, known: Case) -> Non
 
 
 def test_a_different_person_is_not_suggested(mx_caseworker: User, known: Case) -> None:
-    assert search_persons(mx_caseworker, PersonQuery(given_names="Wilmer", first_surname="Batres")) == []
+    assert (
+        search_persons(mx_caseworker, PersonQuery(given_names="Wilmer", first_surname="Batres"))
+        == []
+    )
 
 
 def test_people_of_another_agency_are_never_suggested(gt_caseworker: User, known: Case) -> None:
     assert search_persons(gt_caseworker, PersonQuery(document_number="C01234567")) == []
-    assert search_persons(gt_caseworker, PersonQuery(given_names="José María", first_surname="Hernández")) == []
+    assert (
+        search_persons(
+            gt_caseworker, PersonQuery(given_names="José María", first_surname="Hernández")
+        )
+        == []
+    )
 
 
 def test_searching_is_audited_without_the_terms(mx_caseworker: User, known: Case) -> None:

@@ -22,7 +22,13 @@ def test_registration_searches_first_then_opens_a_case(
     assert mx_case.reference in page.content.decode()
     response = client.post(
         "/register/",
-        {"given_names": "Nuevafake", "first_surname": "Personasynth", "sex": "female", "nationalities": "hn, gt", "languages": "es"},
+        {
+            "given_names": "Nuevafake",
+            "first_surname": "Personasynth",
+            "sex": "female",
+            "nationalities": "hn, gt",
+            "languages": "es",
+        },
     )
     case = Case.objects.exclude(pk=mx_case.pk).get()
     assert response.url == f"/cases/{case.pk}/"
@@ -41,7 +47,12 @@ def test_bad_registration_input_names_the_field_and_keeps_what_was_typed(
     future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     page = client.post(
         "/register/",
-        {"given_names": "Keptfake", "sex": "female", "birth_date": future, "nationalities": "Honduras1"},
+        {
+            "given_names": "Keptfake",
+            "sex": "female",
+            "birth_date": future,
+            "nationalities": "Honduras1",
+        },
     ).content.decode()
     assert "Birth date: The date cannot be in the future." in page
     assert "Not a valid code: HONDURAS1" in page
@@ -53,7 +64,10 @@ def test_the_caseload_shows_my_cases_and_overdue_tasks(
     login: Callable[[User], Client], mx_caseworker: User, mx_case: Case
 ) -> None:
     Task.objects.create(
-        case=mx_case, title="Call the shelter", due_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), assigned_to=mx_caseworker
+        case=mx_case,
+        title="Call the shelter",
+        due_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        assigned_to=mx_caseworker,
     )
     page = login(mx_caseworker).get("/caseload/").content.decode()
     assert mx_case.reference in page
@@ -64,10 +78,19 @@ def test_consent_form_records_and_the_case_page_lists_it(
     login: Callable[[User], Client], mx_caseworker: User, mx_case: Case
 ) -> None:
     client = login(mx_caseworker)
-    assert "Vamos a anotar sus datos" in client.get(f"/cases/{mx_case.pk}/consents/new/").content.decode()
+    assert (
+        "Vamos a anotar sus datos"
+        in client.get(f"/cases/{mx_case.pk}/consents/new/").content.decode()
+    )
     response = client.post(
         f"/cases/{mx_case.pk}/consents/new/",
-        {"purpose": "assistance", "legal_basis": "consent", "method": "written", "language": "ht", "given_on": "2026-02-01"},
+        {
+            "purpose": "assistance",
+            "legal_basis": "consent",
+            "method": "written",
+            "language": "ht",
+            "given_on": "2026-02-01",
+        },
     )
     assert response.status_code == 302
     assert Consent.objects.get(case=mx_case).language == "ht"
@@ -76,7 +99,9 @@ def test_consent_form_records_and_the_case_page_lists_it(
 def test_closing_from_the_page_asks_the_supervisor_who_approves(
     login: Callable[[User], Client], mx_caseworker: User, mx_supervisor: User, mx_case: Case
 ) -> None:
-    login(mx_caseworker).post(f"/cases/{mx_case.pk}/close/", {"reason": "objectives_met", "version": mx_case.version})
+    login(mx_caseworker).post(
+        f"/cases/{mx_case.pk}/close/", {"reason": "objectives_met", "version": mx_case.version}
+    )
     approval = Approval.objects.get(case=mx_case)
     supervisor = login(mx_supervisor)
     assert mx_case.reference in supervisor.get("/approvals/").content.decode()
@@ -88,9 +113,13 @@ def test_a_case_manager_cannot_decide_approvals(
     login: Callable[[User], Client], mx_caseworker: User, mx_case: Case
 ) -> None:
     client = login(mx_caseworker)
-    client.post(f"/cases/{mx_case.pk}/close/", {"reason": "objectives_met", "version": mx_case.version})
+    client.post(
+        f"/cases/{mx_case.pk}/close/", {"reason": "objectives_met", "version": mx_case.version}
+    )
     approval = Approval.objects.get(case=mx_case)
-    assert client.post(f"/approvals/{approval.pk}/decide/", {"decision": "approve"}).status_code == 404
+    assert (
+        client.post(f"/approvals/{approval.pk}/decide/", {"decision": "approve"}).status_code == 404
+    )
     assert client.get("/approvals/").status_code == 404
 
 
@@ -98,9 +127,18 @@ def test_two_editors_of_one_person_lose_nothing(
     login: Callable[[User], Client], mx_caseworker: User, mx_supervisor: User, mx_case: Case
 ) -> None:
     first, second = login(mx_caseworker), login(mx_supervisor)
-    form = {"given_names": "Xiomarafake", "first_surname": "Quetzalsynth", "sex": "female", "version": mx_case.version}
+    form = {
+        "given_names": "Xiomarafake",
+        "first_surname": "Quetzalsynth",
+        "sex": "female",
+        "version": mx_case.version,
+    }
     first.post(f"/cases/{mx_case.pk}/person/", {**form, "phone": "+52 1 first"})
-    page = second.post(f"/cases/{mx_case.pk}/person/", {**form, "phone": "+52 2 second"}, headers={"accept-language": "en"})
+    page = second.post(
+        f"/cases/{mx_case.pk}/person/",
+        {**form, "phone": "+52 2 second"},
+        headers={"accept-language": "en"},
+    )
     html = page.content.decode()
     assert "Someone else saved" in html
     assert "+52 1 first" in html  # what is saved now
@@ -112,9 +150,13 @@ def test_two_editors_of_one_plan_lose_nothing(
     login: Callable[[User], Client], mx_caseworker: User, mx_supervisor: User, mx_case: Case
 ) -> None:
     first, second = login(mx_caseworker), login(mx_supervisor)
-    first.post(f"/cases/{mx_case.pk}/plan/", {"version": 1, "goal_0": "Safe shelter", "goal_0_status": "planned"})
+    first.post(
+        f"/cases/{mx_case.pk}/plan/",
+        {"version": 1, "goal_0": "Safe shelter", "goal_0_status": "planned"},
+    )
     html = second.post(
-        f"/cases/{mx_case.pk}/plan/", {"version": 1, "goal_0": "Asylum claim filed", "goal_0_status": "planned"}
+        f"/cases/{mx_case.pk}/plan/",
+        {"version": 1, "goal_0": "Asylum claim filed", "goal_0_status": "planned"},
     ).content.decode()
     assert "Safe shelter" in html
     assert "Asylum claim filed" in html
@@ -124,13 +166,21 @@ def test_two_editors_of_one_plan_lose_nothing(
 def _pdf_text(content: bytes, tmp_path: Path) -> str:
     pdf = tmp_path / "case.pdf"
     pdf.write_bytes(content)
-    subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), str(tmp_path / "case.txt")], check=True)  # noqa: S607
+    command = ["pdftotext", "-enc", "UTF-8", str(pdf), str(tmp_path / "case.txt")]
+    subprocess.run(command, check=True)  # noqa: S603  (a fixed local tool)
     return (tmp_path / "case.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("language", "heading"), [("es", "Resumen del caso"), ("en", "Case summary"), ("fr", "dossier")])
+@pytest.mark.parametrize(
+    ("language", "heading"), [("es", "Resumen del caso"), ("en", "Case summary"), ("fr", "dossier")]
+)
 def test_the_case_summary_pdf_speaks_the_readers_language(
-    login: Callable[[User], Client], mx_caseworker: User, mx_case: Case, tmp_path: Path, language: str, heading: str
+    login: Callable[[User], Client],
+    mx_caseworker: User,
+    mx_case: Case,
+    tmp_path: Path,
+    language: str,
+    heading: str,
 ) -> None:
     client = login(mx_caseworker)
     client.cookies["django_language"] = language
@@ -147,9 +197,13 @@ def test_a_front_line_officer_pdf_leaves_out_documents_and_phone(
     from tests.conftest import make_case
 
     officer = create_staff_user(
-        "off.mx", password=PASSWORD, memberships=[(Agency.objects.get(code="mx-oim"), Role.FRONT_LINE_OFFICER)]
+        "off.mx",
+        password=PASSWORD,
+        memberships=[(Agency.objects.get(code="mx-oim"), Role.FRONT_LINE_OFFICER)],
     )
-    case = make_case(actor=officer, agency_code="mx-oim", given="Linafake", surname="Frontsynth", doc="ZZ9988776")
+    case = make_case(
+        actor=officer, agency_code="mx-oim", given="Linafake", surname="Frontsynth", doc="ZZ9988776"
+    )
     text = _pdf_text(login(officer).get(f"/cases/{case.pk}/summary.pdf").content, tmp_path)
     assert "Linafake" in text
     assert "ZZ9988776" not in text

@@ -9,12 +9,16 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from amparo.accounts.models import User
+from amparo.accounts.models import Agency, User
+from amparo.referrals.domain.referrals import draft_referral, send_referral
+from amparo.referrals.domain.seed import seed_directory_from_agencies
 from amparo.assessment.domain.assessments import FindingInput, record_assessment
 from amparo.casework.domain.consent import ConsentInput, record_consent
 from amparo.casework.domain.lifecycle import request_closure
 from amparo.casework.domain.tasks import create_task
 from amparo.people.models import Case
+from amparo.screening.domain.screenings import attach_to_case, decide_profiles, submit_screening
+from tests.screening.builders import child
 
 _PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -35,23 +39,44 @@ def all_routes() -> list[str]:
 @pytest.fixture
 def mexican_data(mx_case: Case, mx_caseworker: User, mx_supervisor: User) -> dict[str, str]:
     """Ids of Mexican objects, by URL parameter name."""
-    consent = record_consent(mx_case, ConsentInput(purpose="assistance", method="written"), actor=mx_caseworker)
+    consent = record_consent(
+        mx_case, ConsentInput(purpose="assistance", method="written"), actor=mx_caseworker
+    )
     task = create_task(mx_case, actor=mx_caseworker, title="Quetzalsynth task")
-    approval = request_closure(mx_case, actor=mx_caseworker, reason="moved_away", expected_version=mx_case.version)
+    approval = request_closure(
+        mx_case, actor=mx_caseworker, reason="moved_away", expected_version=mx_case.version
+    )
     assessment = record_assessment(
         mx_case,
         actor=mx_caseworker,
         kind="individual",
-        findings=[FindingInput("urgent_medical_need", "risk", evidence="Quetzalsynth injury", source="observation")],
+        findings=[
+            FindingInput(
+                "urgent_medical_need", "risk", evidence="Quetzalsynth injury", source="observation"
+            )
+        ],
         concern_level="high",
         justification="Quetzalsynth justification",
     )
+    screening = submit_screening(
+        actor=mx_caseworker, agency=mx_case.agency, answers=child(), lang="es"
+    )
+    decide_profiles(screening, actor=mx_caseworker, decisions={"unaccompanied_child": (True, "")})
+    attach_to_case(screening, actor=mx_caseworker, case=mx_case)
+    seed_directory_from_agencies()
+    comar = Agency.objects.get(code="mx-comar")
+    record_consent(mx_case, ConsentInput(purpose="sharing", method="written", recipient=comar), actor=mx_caseworker)
+    referral = draft_referral(mx_case, actor=mx_caseworker, receiving_agency=comar, kind="asylum")
+    send_referral(referral, actor=mx_caseworker)
     return {
+        "referral_id": str(referral.pk),
+        "action": "accept",
         "assessment_id": str(assessment.pk),
         "case_id": str(mx_case.pk),
         "consent_id": str(consent.pk),
         "task_id": str(task.pk),
         "approval_id": str(approval.pk),
+        "screening_id": str(screening.pk),
     }
 
 

@@ -47,7 +47,9 @@ def test_the_staff_list_costs_the_same_at_one_and_three_members(
     assert _queries_for(client, "/users/") == first
 
 
-def test_the_caseload_costs_the_same_at_one_and_three_cases(login: Callable[[User], Client], mx_caseworker: User) -> None:
+def test_the_caseload_costs_the_same_at_one_and_three_cases(
+    login: Callable[[User], Client], mx_caseworker: User
+) -> None:
     from amparo.casework.domain.tasks import create_task
 
     client = login(mx_caseworker)
@@ -55,7 +57,9 @@ def test_the_caseload_costs_the_same_at_one_and_three_cases(login: Callable[[Use
     create_task(case, actor=mx_caseworker, title="Call")
     one = _queries_for(client, "/caseload/")
     for index in range(2):
-        other = make_case(actor=mx_caseworker, agency_code="mx-oim", given=f"Otrafake{index}", surname="Synth")
+        other = make_case(
+            actor=mx_caseworker, agency_code="mx-oim", given=f"Otrafake{index}", surname="Synth"
+        )
         create_task(other, actor=mx_caseworker, title="Call")
     assert _queries_for(client, "/caseload/") == one
 
@@ -70,6 +74,10 @@ def test_the_approvals_page_costs_the_same_at_one_and_three_requests(
     request_closure(case, actor=mx_caseworker, reason="moved_away", expected_version=case.version)
     one = _queries_for(client, "/approvals/")
     for index in range(2):
-        other = make_case(actor=mx_caseworker, agency_code="mx-oim", given=f"Otrafake{index}", surname="Synth")
-        request_closure(other, actor=mx_caseworker, reason="moved_away", expected_version=other.version)
+        other = make_case(
+            actor=mx_caseworker, agency_code="mx-oim", given=f"Otrafake{index}", surname="Synth"
+        )
+        request_closure(
+            other, actor=mx_caseworker, reason="moved_away", expected_version=other.version
+        )
     assert _queries_for(client, "/approvals/") == one

@@ -9,7 +9,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from amparo.accounts.domain.users import requires_two_factor
 
 # Paths a half-signed-in user may reach: the 2FA pages themselves and what they need.
-_OPEN_PREFIXES = ("/static/", "/health", "/login/", "/logout/", "/2fa/", "/language/", "/verify/")
+_OPEN_PREFIXES = (
+    "/static/",
+    "/health",
+    "/login/",
+    "/logout/",
+    "/2fa/",
+    "/language/",
+    "/training/verify/",
+)
 
 
 class TwoFactorMiddleware:

@@ -6,6 +6,7 @@ from ninja.security import django_auth
 from amparo.api.cases import router as cases_router
 from amparo.api.casework import router as casework_router
 from amparo.api.screening import router as screening_router
+from amparo.api.training import router as training_router
 from amparo.casework.errors import CaseworkError
 from amparo.lib.conflicts import EditConflict
 
@@ -48,3 +49,4 @@ def edit_conflict(request: HttpRequest, error: EditConflict) -> HttpResponse:
 
 
 api.add_router("/screenings", screening_router)
+api.add_router("/training", training_router)

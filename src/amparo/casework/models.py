@@ -15,9 +15,9 @@ from amparo.casework.enums import (
     BestInterestsKind,
     ConsentMethod,
     ConsentPurpose,
-    LegalBasis,
     DurableSolution,
     ItemStatus,
+    LegalBasis,
     PlanStatus,
     TaskPriority,
     TaskStatus,
@@ -32,10 +32,14 @@ _USER = settings.AUTH_USER_MODEL
 class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = EncryptedTextField()
-    priority = models.CharField(max_length=10, choices=TaskPriority.choices, default=TaskPriority.NORMAL)
+    priority = models.CharField(
+        max_length=10, choices=TaskPriority.choices, default=TaskPriority.NORMAL
+    )
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     due_at = models.DateTimeField()
-    assigned_to = models.ForeignKey(_USER, on_delete=models.PROTECT, null=True, related_name="tasks")
+    assigned_to = models.ForeignKey(
+        _USER, on_delete=models.PROTECT, null=True, related_name="tasks"
+    )
     source = models.CharField(max_length=60, blank=True)  # what created it, e.g. assessment.danger
     created_by = models.ForeignKey(_USER, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -81,8 +85,12 @@ class PlanAction(models.Model):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
     description = EncryptedTextField()
-    responsible_user = models.ForeignKey(_USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    responsible_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    responsible_user = models.ForeignKey(
+        _USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responsible_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     due_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=ItemStatus.choices, default=ItemStatus.PLANNED)
 
@@ -98,10 +106,14 @@ class Approval(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
     kind = models.CharField(max_length=20, choices=ApprovalKind.choices)
-    decision = models.CharField(max_length=10, choices=ApprovalDecision.choices, default=ApprovalDecision.PENDING)
+    decision = models.CharField(
+        max_length=10, choices=ApprovalDecision.choices, default=ApprovalDecision.PENDING
+    )
     requested_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(_USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        _USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     details = models.JSONField(default=dict)  # codes only, e.g. {"reason": "objectives_met"}
     comment = EncryptedTextField(blank=True)
@@ -138,7 +150,9 @@ class Guardian(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="guardian")
     name = EncryptedTextField()
     relationship = models.CharField(max_length=40)  # legal_guardian, child_protection_officer, ...
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     appointed_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -148,7 +162,9 @@ class Guardian(models.Model):
 class FamilyTracingStep(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tracing_steps")
     description = EncryptedTextField()
-    status = models.CharField(max_length=12, choices=TracingStatus.choices, default=TracingStatus.PLANNED)
+    status = models.CharField(
+        max_length=12, choices=TracingStatus.choices, default=TracingStatus.PLANNED
+    )
     started_on = models.DateField()
     outcome = EncryptedTextField(blank=True)
     recorded_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
@@ -169,8 +185,12 @@ class Consent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(max_length=20, choices=ConsentPurpose.choices)
-    recipient = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT)
+    recipient = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    legal_basis = models.CharField(
+        max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT
+    )
     justification = EncryptedTextField(blank=True)
     method = models.CharField(max_length=20, choices=ConsentMethod.choices, blank=True)
     language = models.CharField(max_length=5)  # the language the text was given in

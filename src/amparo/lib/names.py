@@ -5,14 +5,35 @@ import re
 
 from amparo.lib.text import normalise_name
 
-PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "di", "du", "le", "van", "von", "san"})
+PARTICLES = frozenset(
+    {
+        "de",
+        "del",
+        "la",
+        "las",
+        "los",
+        "y",
+        "e",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "di",
+        "du",
+        "le",
+        "van",
+        "von",
+        "san",
+    }
+)
 
 # Common nicknames in the region, mapped to the formal name they stand for.
 NICKNAMES = {
-    "pepe": "jose", "chepe": "jose", "paco": "francisco", "pancho": "francisco", "lupe": "guadalupe",
-    "chucho": "jesus", "nacho": "ignacio", "memo": "guillermo", "tono": "antonio", "lalo": "eduardo",
-    "beto": "alberto", "chema": "jose maria", "toni": "antonio", "kike": "enrique", "quique": "enrique",
-    "charo": "rosario", "chelo": "consuelo", "concha": "concepcion", "lola": "dolores", "nena": "elena",
+    "pepe": "jose", "chepe": "jose", "paco": "francisco", "pancho": "francisco",
+    "lupe": "guadalupe", "chucho": "jesus", "nacho": "ignacio", "memo": "guillermo",
+    "tono": "antonio", "lalo": "eduardo", "beto": "alberto", "chema": "jose maria",
+    "toni": "antonio", "kike": "enrique", "quique": "enrique", "charo": "rosario",
+    "chelo": "consuelo", "concha": "concepcion", "lola": "dolores", "nena": "elena",
     "rafa": "rafael", "fito": "adolfo", "manolo": "manuel", "jeanjean": "jean",
 }  # fmt: skip
 
@@ -39,7 +60,9 @@ _SOUNDS = [
 
 def tokens(full_name: str) -> list[str]:
     """Normalised words of a name without particles, nicknames replaced by formal names."""
-    words = [w for w in re.split(r"[\s\-']+", normalise_name(full_name)) if w and w not in PARTICLES]
+    words = [
+        w for w in re.split(r"[\s\-']+", normalise_name(full_name)) if w and w not in PARTICLES
+    ]
     expanded: list[str] = []
     for word in words:
         expanded.extend(NICKNAMES.get(word, word).split())

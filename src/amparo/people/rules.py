@@ -45,7 +45,17 @@ def case_filter_for(user: User) -> Q | None:
 
 
 # Person fields each casework role may read; everything else on the person is hidden from it.
-_BASIC_FIELDS = frozenset({"given_names", "first_surname", "second_surname", "sex", "birth_year", "nationalities", "languages"})
+_BASIC_FIELDS = frozenset(
+    {
+        "given_names",
+        "first_surname",
+        "second_surname",
+        "sex",
+        "birth_year",
+        "nationalities",
+        "languages",
+    }
+)
 _FULL_FIELDS = _BASIC_FIELDS | {"birth_date", "documents", "phone"}
 FIELDS_BY_ROLE = {
     Role.FRONT_LINE_OFFICER: _BASIC_FIELDS,

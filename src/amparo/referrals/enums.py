@@ -100,3 +100,20 @@ DIRECTORY_NAMESPACE = uuid.UUID("6f1c7a52-3d0e-4b8e-9a55-2c1e7d4b9f10")
 CATEGORY_TAXONOMY = "amparo-service-category"
 PROFILE_TAXONOMY = "amparo-served-profile"
 SEX_TAXONOMY = "amparo-served-sex"
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    COMPLETED = "completed", _("Completed")
+    CLOSED = "closed", _("Closed")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    URGENT = "urgent", _("Urgent")
+    NORMAL = "normal", _("Normal")

@@ -12,11 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.models import Agency, Country
 from amparo.lib.text import normalise_name
+from amparo.protection.fields import EncryptedJSONField, EncryptedTextField
 from amparo.referrals.enums import (
     LocationType,
+    ReferralStatus,
     ServedSex,
     ServiceCategory,
     ServiceStatus,
+    Urgency,
 )
 
 
@@ -163,3 +166,48 @@ class ServiceAtLocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} @ {self.location_id}"
+
+
+class Referral(models.Model):
+    """A referral of a case to a service or institution, with the minimum data it carries.
+
+    `shared_data` is the snapshot of the minimum data set taken when the referral was sent:
+    the receiving institution sees only that, and only while the consent or legal basis that
+    allowed it stands.
+    """
+
+    case = models.ForeignKey("people.Case", on_delete=models.PROTECT, related_name="referrals")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    receiving_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="referrals_received")
+    sending_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="referrals_sent")
+    kind = models.CharField(max_length=30, choices=ServiceCategory.choices)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(max_length=15, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
+    basis = models.ForeignKey("casework.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    shared_data = EncryptedJSONField(null=True, blank=True)
+    narrative = EncryptedTextField(blank=True)
+    decline_reason = EncryptedTextField(blank=True)
+    outcome = EncryptedTextField(blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledge_due_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["receiving_agency", "status", "acknowledge_due_at"]),
+            models.Index(fields=["sending_agency", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral #{self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"R-{self.pk:06d}"

@@ -41,19 +41,30 @@ class PlanForm(forms.Form):
     """A fixed number of goal slots, each with a few action slots; empty slots are ignored."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    summary = forms.CharField(label=_("Summary of the plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    summary = forms.CharField(
+        label=_("Summary of the plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for g in range(MAX_GOALS):
-            self.fields[f"goal_{g}"] = forms.CharField(label=_("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"goal_{g}"] = forms.CharField(
+                label=_("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
             self.fields[f"goal_{g}_status"] = forms.ChoiceField(
-                label=_("Status"), choices=ItemStatus.choices, initial=ItemStatus.PLANNED, required=False
+                label=_("Status"),
+                choices=ItemStatus.choices,
+                initial=ItemStatus.PLANNED,
+                required=False,
             )
             for a in range(MAX_ACTIONS):
-                self.fields[f"goal_{g}_action_{a}"] = forms.CharField(label=_("Action or service"), required=False, max_length=300)
+                self.fields[f"goal_{g}_action_{a}"] = forms.CharField(
+                    label=_("Action or service"), required=False, max_length=300
+                )
                 self.fields[f"goal_{g}_action_{a}_due"] = forms.DateField(
-                    label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                    label=_("Due on"),
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}),
                 )
 
     def goal_rows(self) -> list[dict[str, object]]:
@@ -61,7 +72,10 @@ class PlanForm(forms.Form):
             {
                 "text": self[f"goal_{g}"],
                 "status": self[f"goal_{g}_status"],
-                "actions": [(self[f"goal_{g}_action_{a}"], self[f"goal_{g}_action_{a}_due"]) for a in range(MAX_ACTIONS)],
+                "actions": [
+                    (self[f"goal_{g}_action_{a}"], self[f"goal_{g}_action_{a}_due"])
+                    for a in range(MAX_ACTIONS)
+                ],
             }
             for g in range(MAX_GOALS)
         ]
@@ -91,7 +105,10 @@ class PlanForm(forms.Form):
             if not data.get(f"goal_{g}"):
                 continue
             actions = [
-                ActionInput(description=data[f"goal_{g}_action_{a}"], due_on=data.get(f"goal_{g}_action_{a}_due"))
+                ActionInput(
+                    description=data[f"goal_{g}_action_{a}"],
+                    due_on=data.get(f"goal_{g}_action_{a}_due"),
+                )
                 for a in range(MAX_ACTIONS)
                 if data.get(f"goal_{g}_action_{a}")
             ]

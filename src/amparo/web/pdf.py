@@ -7,8 +7,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from weasyprint import CSS, HTML
 
-PDF_CSS = Path(__file__).resolve().parent / "static" / "web" / "pdf.css"
-
 from amparo.accounts.models import User
 from amparo.casework.enums import ClosureReason, TaskStatus
 from amparo.casework.models import CasePlan
@@ -16,6 +14,8 @@ from amparo.people.models import Case
 from amparo.people.rules import visible_person_fields
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
+
+PDF_CSS = Path(__file__).resolve().parent / "static" / "web" / "pdf.css"
 
 
 def render_case_summary(user: User, case: Case) -> bytes:

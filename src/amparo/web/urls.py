@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from amparo.web.views import admin, auth, cases, casework, editing, home, system
+from amparo.web.views import admin, auth, cases, casework, editing, home, referrals, system
 
 app_name = "web"
 
@@ -33,8 +33,21 @@ urlpatterns = [
     path("cases/<int:case_id>/tasks/<int:task_id>/done/", casework.task_done, name="task_done"),
     path("cases/<int:case_id>/child/", casework.child_records, name="child_records"),
     path("cases/<int:case_id>/summary.pdf", cases.case_pdf, name="case_pdf"),
+    path("directory/", referrals.directory, name="directory"),
+    path("cases/<int:case_id>/referrals/new/", referrals.referral_new, name="referral_new"),
+    path("referrals/inbox/", referrals.inbox, name="referral_inbox"),
+    path("referrals/team/", referrals.team, name="referral_team"),
+    path("referrals/kpis/", referrals.kpis, name="referral_kpis"),
+    path("referrals/<int:referral_id>/", referrals.referral_detail, name="referral_detail"),
+    path("referrals/<int:referral_id>/slip.pdf", referrals.slip, name="referral_slip"),
+    path(
+        "referrals/<int:referral_id>/<slug:action>/",
+        referrals.referral_action,
+        name="referral_action",
+    ),
     path("users/", admin.user_list, name="user_list"),
     path("cases/<int:case_id>/assessments/", include("amparo.web.urls_assessment")),
     path("screening/", include("amparo.web.urls_screening")),
+    path("training/", include("amparo.web.urls_training")),
     path("health", system.health, name="health"),
 ]

@@ -221,21 +221,32 @@ def record_assessment(
         assessment.household_cases.set(household)
         dangers = _danger_factors(catalogue, ((f.factor_code, f.mark) for f in findings))
         tasks = _open_urgent_tasks(case, assessment, dangers, actor)
-        marks = Counter(finding.mark for finding in findings)
-        payload = {
-            "case": case.pk,
-            "kind": kind,
-            "concern_level": concern_level,
-            "catalogue": catalogue.id,
-            "catalogue_version": catalogue.version,
-            "findings": len(findings),
-            **{mark: marks[mark] for mark in Mark.values},
-            "immediate_danger": [factor.code for factor in dangers],
-            "tasks": [task.pk for task in tasks],
-            "household_cases": [other.pk for other in household],
-        }
+        payload = _saved_payload(assessment, findings, dangers, tasks, household)
         record_event(AuditAction.ASSESSMENT_SAVED, actor=actor, subject=assessment, payload=payload)
     return assessment
+
+
+def _saved_payload(
+    assessment: Assessment,
+    findings: Sequence[FindingInput],
+    dangers: Sequence[Factor],
+    tasks: Sequence[Task],
+    household: Sequence[Case],
+) -> dict[str, object]:
+    """What the audit event keeps: ids, codes and counts, never the free text."""
+    marks = Counter(finding.mark for finding in findings)
+    return {
+        "case": assessment.case_id,
+        "kind": assessment.kind,
+        "concern_level": assessment.concern_level,
+        "catalogue": assessment.catalogue_id,
+        "catalogue_version": assessment.catalogue_version,
+        "findings": len(findings),
+        **{mark: marks[mark] for mark in Mark.values},
+        "immediate_danger": [factor.code for factor in dangers],
+        "tasks": [task.pk for task in tasks],
+        "household_cases": [other.pk for other in household],
+    }
 
 
 # --- Reading -----------------------------------------------------------------------------------

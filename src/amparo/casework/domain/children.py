@@ -67,7 +67,13 @@ def record_best_interests(
 
 
 def set_guardian(
-    case: Case, *, actor: User, name: str, relationship: str, agency: Agency | None = None, appointed_on: dt.date | None = None
+    case: Case,
+    *,
+    actor: User,
+    name: str,
+    relationship: str,
+    agency: Agency | None = None,
+    appointed_on: dt.date | None = None,
 ) -> Guardian:
     """Name the child's guardian (replacing any earlier one). Effects: the row, an audit event."""
     if not name.strip():
@@ -77,14 +83,30 @@ def set_guardian(
     with transaction.atomic():
         guardian, _created = Guardian.objects.update_or_create(
             case=case,
-            defaults={"name": name.strip(), "relationship": relationship, "agency": agency, "appointed_on": appointed_on},
+            defaults={
+                "name": name.strip(),
+                "relationship": relationship,
+                "agency": agency,
+                "appointed_on": appointed_on,
+            },
         )
-        record_event(AuditAction.CHILD_RECORD_SAVED, actor=actor, subject=guardian, payload={"case": case.pk, "kind": "guardian"})
+        record_event(
+            AuditAction.CHILD_RECORD_SAVED,
+            actor=actor,
+            subject=guardian,
+            payload={"case": case.pk, "kind": "guardian"},
+        )
     return guardian
 
 
 def add_tracing_step(
-    case: Case, *, actor: User, description: str, started_on: dt.date, status: str = TracingStatus.PLANNED, outcome: str = ""
+    case: Case,
+    *,
+    actor: User,
+    description: str,
+    started_on: dt.date,
+    status: str = TracingStatus.PLANNED,
+    outcome: str = "",
 ) -> FamilyTracingStep:
     """Add a family-tracing step. Effects: the row, an audit event."""
     if not description.strip():
@@ -94,7 +116,12 @@ def add_tracing_step(
     _not_future(started_on, "started_on")
     with transaction.atomic():
         step = FamilyTracingStep.objects.create(
-            case=case, description=description.strip(), started_on=started_on, status=status, outcome=outcome.strip(), recorded_by=actor
+            case=case,
+            description=description.strip(),
+            started_on=started_on,
+            status=status,
+            outcome=outcome.strip(),
+            recorded_by=actor,
         )
         payload = {"case": case.pk, "kind": "tracing", "status": status}
         record_event(AuditAction.CHILD_RECORD_SAVED, actor=actor, subject=step, payload=payload)

@@ -45,10 +45,15 @@ def _check(data: ConsentInput) -> dt.date:
     if data.legal_basis not in LegalBasis.values:
         errors["legal_basis"] = _("Unknown legal basis.")
     if data.legal_basis == LegalBasis.CONSENT and data.method not in ConsentMethod.values:
-        errors["method"] = _("Say how consent was given: written, verbal certified by staff, or audio.")
+        errors["method"] = _(
+            "Say how consent was given: written, verbal certified by staff, or audio."
+        )
     if data.legal_basis != LegalBasis.CONSENT and not data.justification.strip():
         errors["justification"] = _("Without consent, explain why this legal basis applies.")
-    if data.purpose in {ConsentPurpose.SHARING, ConsentPurpose.CROSS_BORDER} and data.recipient is None:
+    if (
+        data.purpose in {ConsentPurpose.SHARING, ConsentPurpose.CROSS_BORDER}
+        and data.recipient is None
+    ):
         errors["recipient"] = _("Sharing needs a named recipient.")
     if data.language not in MIGRANT_LANGUAGES:
         errors["language"] = _("Unknown language.")
@@ -112,7 +117,9 @@ def valid_basis_for(case: Case, purpose: str, *, recipient: Agency | None = None
     than consent counts the same way, with its justification.
     """
     today = timezone.localdate()
-    rows = Consent.objects.filter(case=case, purpose=purpose, withdrawn_on__isnull=True, given_on__lte=today)
+    rows = Consent.objects.filter(
+        case=case, purpose=purpose, withdrawn_on__isnull=True, given_on__lte=today
+    )
     rows = rows.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=today))
     if recipient is not None:
         rows = rows.filter(recipient=recipient)

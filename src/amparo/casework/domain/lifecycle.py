@@ -1,6 +1,8 @@
 """The case lifecycle: identified → registered → immediate needs → assessed → plan agreed →
 in progress → monitoring → closed, and reopening. One function per transition."""
 
+from collections.abc import Mapping
+
 from django.apps import apps
 from django.db import transaction
 from django.db.models import F
@@ -9,11 +11,17 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.enums import Role
 from amparo.accounts.models import User
-from amparo.casework.enums import ApprovalDecision, ApprovalKind, ClosureReason, ConsentPurpose, PlanStatus
-from amparo.casework.errors import ConsentRequired, TransitionNotAllowed
-from amparo.lib.conflicts import EditConflict
-from amparo.casework.models import Approval, CaseNote, CasePlan
 from amparo.casework.domain.consent import valid_basis_for
+from amparo.casework.enums import (
+    ApprovalDecision,
+    ApprovalKind,
+    ClosureReason,
+    ConsentPurpose,
+    PlanStatus,
+)
+from amparo.casework.errors import ConsentRequired, TransitionNotAllowed
+from amparo.casework.models import Approval, CaseNote, CasePlan
+from amparo.lib.conflicts import EditConflict
 from amparo.people.enums import CaseStatus as S
 from amparo.people.models import Case
 from amparo.protection.domain.audit import record_event
@@ -33,7 +41,9 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 
 def is_supervisor_of(user: User, case: Case) -> bool:
-    return user.memberships.filter(active=True, role=Role.SUPERVISOR, agency_id=case.agency_id).exists()
+    return user.memberships.filter(
+        active=True, role=Role.SUPERVISOR, agency_id=case.agency_id
+    ).exists()
 
 
 def _has_assessment(case: Case) -> bool:
@@ -47,17 +57,34 @@ def _check_preconditions(case: Case, to: str) -> None:
     """What must exist before a case may enter a stage."""
     if to == S.REGISTERED and valid_basis_for(case, ConsentPurpose.ASSISTANCE) is None:
         raise ConsentRequired(
-            _("Record consent for assistance, or the legal basis for assisting without it, before registering.")
+            _(
+                "Record consent for assistance, or the legal basis for assisting without it, "
+                "before registering."
+            )
         )
     if to == S.ASSESSED and not _has_assessment(case):
-        raise TransitionNotAllowed(_("Record a vulnerability assessment before marking the case assessed."))
-    if to == S.PLAN_AGREED and not CasePlan.objects.filter(case=case, status=PlanStatus.AGREED).exists():
-        raise TransitionNotAllowed(_("The case plan must be agreed (and approved where needed) first."))
+        raise TransitionNotAllowed(
+            _("Record a vulnerability assessment before marking the case assessed.")
+        )
+    if (
+        to == S.PLAN_AGREED
+        and not CasePlan.objects.filter(case=case, status=PlanStatus.AGREED).exists()
+    ):
+        raise TransitionNotAllowed(
+            _("The case plan must be agreed (and approved where needed) first.")
+        )
 
 
-def _save_status(case: Case, *, to: str, expected_version: int, extra: dict[str, object] | None = None) -> None:
+def _save_status(
+    case: Case, *, to: str, expected_version: int, extra: Mapping[str, object] | None = None
+) -> None:
     """Write the new status only if nobody changed the case since `expected_version`."""
-    fields = {"status": to, "version": F("version") + 1, "updated_at": timezone.now(), **(extra or {})}
+    fields = {
+        "status": to,
+        "version": F("version") + 1,
+        "updated_at": timezone.now(),
+        **(extra or {}),
+    }
     updated = Case.objects.filter(pk=case.pk, version=expected_version).update(**fields)
     if updated == 0:
         current = Case.objects.get(pk=case.pk)
@@ -100,14 +127,19 @@ def request_closure(case: Case, *, actor: User, reason: str, expected_version: i
             case=case, kind=ApprovalKind.CLOSE_CASE, requested_by=actor, details={"reason": reason}
         )
         record_event(
-            AuditAction.APPROVAL_REQUESTED, actor=actor, subject=case, payload={"kind": approval.kind, "reason": reason}
+            AuditAction.APPROVAL_REQUESTED,
+            actor=actor,
+            subject=case,
+            payload={"kind": approval.kind, "reason": reason},
         )
         if is_supervisor_of(actor, case):
             decide_approval(approval, actor=actor, approve=True, expected_version=expected_version)
     return approval
 
 
-def decide_approval(approval: Approval, *, actor: User, approve: bool, expected_version: int, comment: str = "") -> Approval:
+def decide_approval(
+    approval: Approval, *, actor: User, approve: bool, expected_version: int, comment: str = ""
+) -> Approval:
     """A supervisor approves or rejects a pending request; an approved closure closes the case.
 
     Effects: the decision, the resulting case change (closure, or the plan agreed), audit
@@ -127,10 +159,17 @@ def decide_approval(approval: Approval, *, actor: User, approve: bool, expected_
         payload = {"kind": approval.kind, "decision": approval.decision}
         record_event(AuditAction.APPROVAL_DECIDED, actor=actor, subject=case, payload=payload)
         if approve and approval.kind == ApprovalKind.CLOSE_CASE:
-            _close(case, actor=actor, reason=str(approval.details["reason"]), expected_version=expected_version)
+            _close(
+                case,
+                actor=actor,
+                reason=str(approval.details["reason"]),
+                expected_version=expected_version,
+            )
         if approval.kind == ApprovalKind.PLAN:
             status = PlanStatus.AGREED if approve else PlanStatus.DRAFT
-            CasePlan.objects.filter(case=case).update(status=status, agreed_at=timezone.now() if approve else None)
+            CasePlan.objects.filter(case=case).update(
+                status=status, agreed_at=timezone.now() if approve else None
+            )
     return approval
 
 
@@ -139,7 +178,10 @@ def _close(case: Case, *, actor: User, reason: str, expected_version: int) -> No
     extra = {"closure_reason": reason, "closed_at": timezone.now()}
     _save_status(case, to=S.CLOSED, expected_version=expected_version, extra=extra)
     record_event(
-        AuditAction.CASE_TRANSITIONED, actor=actor, subject=case, payload={"from": previous, "to": S.CLOSED, "reason": reason}
+        AuditAction.CASE_TRANSITIONED,
+        actor=actor,
+        subject=case,
+        payload={"from": previous, "to": S.CLOSED, "reason": reason},
     )
 
 
@@ -157,5 +199,7 @@ def reopen_case(case: Case, *, actor: User, reason: str, expected_version: int) 
         extra = {"closure_reason": "", "closed_at": None}
         _save_status(case, to=S.REGISTERED, expected_version=expected_version, extra=extra)
         CaseNote.objects.create(case=case, kind="reopen", text=reason.strip(), author=actor)
-        record_event(AuditAction.CASE_REOPENED, actor=actor, subject=case, payload={"reason_given": True})
+        record_event(
+            AuditAction.CASE_REOPENED, actor=actor, subject=case, payload={"reason_given": True}
+        )
     return case

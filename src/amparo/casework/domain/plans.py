@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.models import Agency, User
 from amparo.casework.enums import ApprovalDecision, ApprovalKind, ItemStatus, PlanStatus
-from amparo.lib.conflicts import EditConflict
 from amparo.casework.models import Approval, CasePlan, Goal, PlanAction
+from amparo.lib.conflicts import EditConflict
 from amparo.people.models import Case
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
@@ -40,7 +40,11 @@ class GoalInput:
 def latest_concern_level(case: Case) -> str | None:
     """The concern level of the newest assessment (looked up by name: see lifecycle.py)."""
     assessment = apps.get_model("assessment", "Assessment")
-    row = assessment.objects.filter(case=case).order_by("-assessed_at", "-id").values_list("concern_level", flat=True)
+    row = (
+        assessment.objects.filter(case=case)
+        .order_by("-assessed_at", "-id")
+        .values_list("concern_level", flat=True)
+    )
     return row.first()
 
 
@@ -49,7 +53,11 @@ def plan_snapshot(plan: CasePlan) -> dict[str, object]:
     return {
         "summary": plan.summary,
         "goals": [
-            {"description": g.description, "status": g.status, "actions": [a.description for a in g.actions.all()]}
+            {
+                "description": g.description,
+                "status": g.status,
+                "actions": [a.description for a in g.actions.all()],
+            }
             for g in plan.goals.prefetch_related("actions")
         ],
     }
@@ -64,12 +72,16 @@ def _validate(goals: list[GoalInput]) -> None:
             errors[f"goal-{index}-status"] = _("Unknown status.")
         for position, action in enumerate(goal.actions):
             if not action.description.strip():
-                errors[f"goal-{index}-action-{position}-description"] = _("An action needs a description.")
+                errors[f"goal-{index}-action-{position}-description"] = _(
+                    "An action needs a description."
+                )
     if errors:
         raise ValidationError(errors)
 
 
-def save_plan(case: Case, *, actor: User, summary: str, goals: list[GoalInput], expected_version: int) -> CasePlan:
+def save_plan(
+    case: Case, *, actor: User, summary: str, goals: list[GoalInput], expected_version: int
+) -> CasePlan:
     """Replace the plan's goals and actions, unless someone saved it since `expected_version`.
 
     Effects: the plan (created on first save, back to draft when changed), its goals and
@@ -82,11 +94,19 @@ def save_plan(case: Case, *, actor: User, summary: str, goals: list[GoalInput], 
         if plan.version != expected_version:
             raise EditConflict(plan_snapshot(plan), plan.version)
         CasePlan.objects.filter(pk=plan.pk).update(
-            summary=summary.strip(), status=PlanStatus.DRAFT, version=F("version") + 1, updated_by=actor
+            summary=summary.strip(),
+            status=PlanStatus.DRAFT,
+            version=F("version") + 1,
+            updated_by=actor,
         )
         plan.goals.all().delete()
         for position, goal in enumerate(goals):
-            row = Goal.objects.create(plan=plan, description=goal.description.strip(), status=goal.status, position=position)
+            row = Goal.objects.create(
+                plan=plan,
+                description=goal.description.strip(),
+                status=goal.status,
+                position=position,
+            )
             PlanAction.objects.bulk_create(
                 [
                     PlanAction(
@@ -101,7 +121,11 @@ def save_plan(case: Case, *, actor: User, summary: str, goals: list[GoalInput], 
                 ]
             )
         plan.refresh_from_db()
-        payload = {"case": case.pk, "goals": len(goals), "actions": sum(len(g.actions) for g in goals)}
+        payload = {
+            "case": case.pk,
+            "goals": len(goals),
+            "actions": sum(len(g.actions) for g in goals),
+        }
         record_event(AuditAction.PLAN_SAVED, actor=actor, subject=plan, payload=payload)
     return plan
 
@@ -120,13 +144,25 @@ def agree_plan(case: Case, *, actor: User) -> CasePlan:
         plan.agreed_with_person = True
         if needs_approval:
             plan.status = PlanStatus.PENDING_APPROVAL
-            pending = Approval.objects.filter(case=case, kind=ApprovalKind.PLAN, decision=ApprovalDecision.PENDING)
+            pending = Approval.objects.filter(
+                case=case, kind=ApprovalKind.PLAN, decision=ApprovalDecision.PENDING
+            )
             if not pending.exists():
                 Approval.objects.create(case=case, kind=ApprovalKind.PLAN, requested_by=actor)
-                record_event(AuditAction.APPROVAL_REQUESTED, actor=actor, subject=case, payload={"kind": "plan"})
+                record_event(
+                    AuditAction.APPROVAL_REQUESTED,
+                    actor=actor,
+                    subject=case,
+                    payload={"kind": "plan"},
+                )
         else:
             plan.status = PlanStatus.AGREED
             plan.agreed_at = timezone.now()
         plan.save(update_fields=["agreed_with_person", "status", "agreed_at"])
-        record_event(AuditAction.PLAN_SAVED, actor=actor, subject=plan, payload={"case": case.pk, "status": plan.status})
+        record_event(
+            AuditAction.PLAN_SAVED,
+            actor=actor,
+            subject=plan,
+            payload={"case": case.pk, "status": plan.status},
+        )
     return plan

@@ -58,5 +58,7 @@ def complete_task(task: Task, *, actor: User) -> Task:
         task.status = TaskStatus.DONE
         task.completed_at = timezone.now()
         task.save(update_fields=["status", "completed_at"])
-        record_event(AuditAction.TASK_COMPLETED, actor=actor, subject=task, payload={"case": task.case_id})
+        record_event(
+            AuditAction.TASK_COMPLETED, actor=actor, subject=task, payload={"case": task.case_id}
+        )
     return task

@@ -70,7 +70,9 @@ def validate_person_data(data: PersonData) -> None:
         errors["birth_date"] = _("The date cannot be in the future.")
     bad = [c for c in data.nationalities if len(c) != 2 or not c.isalpha() or not c.isupper()]
     if bad:
-        errors["nationalities"] = _("Not ISO 3166 alpha-2 codes: %(codes)s") % {"codes": ", ".join(bad)}
+        errors["nationalities"] = _("Not ISO 3166 alpha-2 codes: %(codes)s") % {
+            "codes": ", ".join(bad)
+        }
     bad = [c for c in data.languages if len(c) not in (2, 3) or not c.isalpha()]
     if bad:
         errors["languages"] = _("Not ISO 639 codes: %(codes)s") % {"codes": ", ".join(bad)}
@@ -181,7 +183,9 @@ def person_values(person: Person) -> dict[str, object]:
     return {name: getattr(person, name) for name in EDITABLE_PERSON_FIELDS}
 
 
-def update_person(case: Case, *, actor: User, changes: dict[str, object], expected_version: int) -> Person:
+def update_person(
+    case: Case, *, actor: User, changes: dict[str, object], expected_version: int
+) -> Person:
     """Change a person's details through their case, unless the case changed meanwhile.
 
     Effects: bumps the case version (the lock for the case and its person), saves the changed
@@ -209,6 +213,8 @@ def update_person(case: Case, *, actor: User, changes: dict[str, object], expect
             person.save(update_fields=changed)
             person.identifiers.all().delete()
             PersonIdentifier.objects.bulk_create(_identifiers(person))
-        record_event(AuditAction.PERSON_UPDATED, actor=actor, subject=person, payload={"fields": changed})
+        record_event(
+            AuditAction.PERSON_UPDATED, actor=actor, subject=person, payload={"fields": changed}
+        )
         case.refresh_from_db(fields=["version", "updated_at"])
     return person

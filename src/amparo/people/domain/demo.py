@@ -34,7 +34,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, Role]] = [
 COUNTRY_MANAGERS = ["gt", "hn", "sv", "cr", "pa", "ni", "do", "bz", "ca", "us"]
 # Stages the demo walks cases to, in turn, so that every stage is represented.
 DEMO_TARGETS = [
-    "identified", "registered", "immediate_needs", "assessed", "plan_agreed", "in_progress", "monitoring", "closed",
+    "identified", "registered", "immediate_needs", "assessed",
+    "plan_agreed", "in_progress", "monitoring", "closed",
 ]  # fmt: skip
 
 _LOCALES = {
@@ -122,7 +123,9 @@ def seed_demo_cases(total: int = 200, seed: int = 2026) -> int:
             person = register_person(data, actor=creator, is_synthetic=True)
             case = open_case(person, actor=creator, agency=agency, assigned_to=manager)
             target = DEMO_TARGETS[(index // len(countries)) % len(DEMO_TARGETS)]
-            advance_case(case, actor=manager, target=target, rng=rng, approver=supervisors.get(country))
+            advance_case(
+                case, actor=manager, target=target, rng=rng, approver=supervisors.get(country)
+            )
     return total
 
 

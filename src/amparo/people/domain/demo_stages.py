@@ -21,7 +21,16 @@ from amparo.casework.models import Approval
 from amparo.people.enums import CaseStatus as S
 from amparo.people.models import Case
 
-ORDER = [S.IDENTIFIED, S.REGISTERED, S.IMMEDIATE_NEEDS, S.ASSESSED, S.PLAN_AGREED, S.IN_PROGRESS, S.MONITORING, S.CLOSED]
+ORDER: list[str] = [
+    S.IDENTIFIED,
+    S.REGISTERED,
+    S.IMMEDIATE_NEEDS,
+    S.ASSESSED,
+    S.PLAN_AGREED,
+    S.IN_PROGRESS,
+    S.MONITORING,
+    S.CLOSED,
+]
 _GOALS = [
     ("Safe accommodation for the coming weeks", "Place in a shelter with a free bed"),
     ("Apply for international protection", "Accompany the person to the refugee commission"),
@@ -40,12 +49,22 @@ def _step(case: Case, actor: User, to: str) -> None:
 
 def _consent(case: Case, actor: User, rng: random.Random) -> None:
     if rng.random() < 0.1:
-        data = ConsentInput(purpose="assistance", legal_basis="vital_interest", justification="Synthetic: unconscious on arrival.")
+        data = ConsentInput(
+            purpose="assistance",
+            legal_basis="vital_interest",
+            justification="Synthetic: unconscious on arrival.",
+        )
     else:
-        data = ConsentInput(purpose="assistance", method=rng.choice(["written", "verbal_certified", "audio"]), language=rng.choice(["es", "es", "fr", "ht", "en"]))
+        data = ConsentInput(
+            purpose="assistance",
+            method=rng.choice(["written", "verbal_certified", "audio"]),
+            language=rng.choice(["es", "es", "fr", "ht", "en"]),
+        )
     record_consent(case, data, actor=actor)
     if rng.random() < 0.5:
-        record_consent(case, ConsentInput(purpose="statistics", method="verbal_certified"), actor=actor)
+        record_consent(
+            case, ConsentInput(purpose="statistics", method="verbal_certified"), actor=actor
+        )
 
 
 def _assess(case: Case, actor: User, rng: random.Random, concern: str) -> None:
@@ -54,19 +73,34 @@ def _assess(case: Case, actor: User, rng: random.Random, concern: str) -> None:
     findings = [
         FindingInput(
             factor_code=f.code,
-            mark=rng.choice(["risk", "protective", "not_present", "unknown"]) if not f.immediate_danger else rng.choice(["not_present", "not_present", "risk"]),
+            mark=rng.choice(["risk", "protective", "not_present", "unknown"])
+            if not f.immediate_danger
+            else rng.choice(["not_present", "not_present", "risk"]),
             evidence="Synthetic evidence for demonstration.",
             source=rng.choice(["self_report", "observation", "document"]),
         )
         for f in chosen
     ]
-    record_assessment(case, actor=actor, kind="individual", findings=findings, concern_level=concern, justification="Synthetic: professional judgement recorded for the demo.")
+    record_assessment(
+        case,
+        actor=actor,
+        kind="individual",
+        findings=findings,
+        concern_level=concern,
+        justification="Synthetic: professional judgement recorded for the demo.",
+    )
 
 
 def _plan(case: Case, actor: User, rng: random.Random, approver: User | None) -> None:
     goal, action = rng.choice(_GOALS)
     due = timezone.localdate() + dt.timedelta(days=rng.randint(3, 40))
-    save_plan(case, actor=actor, summary="", goals=[GoalInput(goal, actions=[ActionInput(action, due_on=due)])], expected_version=1)
+    save_plan(
+        case,
+        actor=actor,
+        summary="",
+        goals=[GoalInput(goal, actions=[ActionInput(action, due_on=due)])],
+        expected_version=1,
+    )
     plan = agree_plan(case, actor=actor)
     if plan.status != "agreed" and approver is not None:
         pending = Approval.objects.get(case=case, kind="plan", decision=ApprovalDecision.PENDING)
@@ -74,7 +108,9 @@ def _plan(case: Case, actor: User, rng: random.Random, approver: User | None) ->
         decide_approval(pending, actor=approver, approve=True, expected_version=case.version)
 
 
-def advance_case(case: Case, *, actor: User, target: str, rng: random.Random, approver: User | None) -> None:
+def advance_case(
+    case: Case, *, actor: User, target: str, rng: random.Random, approver: User | None
+) -> None:
     """Move a fresh case (stage `identified`) to `target`, the way a caseworker would."""
     if not _reached(target, S.REGISTERED):
         return
@@ -83,10 +119,19 @@ def advance_case(case: Case, *, actor: User, target: str, rng: random.Random, ap
     if _reached(target, S.IMMEDIATE_NEEDS):
         _step(case, actor, S.IMMEDIATE_NEEDS)
         if rng.random() < 0.4:
-            create_task(case, actor=actor, title="Check that the person has a safe place to sleep tonight", priority="high")
+            create_task(
+                case,
+                actor=actor,
+                title="Check that the person has a safe place to sleep tonight",
+                priority="high",
+            )
     if not _reached(target, S.ASSESSED):
         return
-    concern = rng.choice(["low", "medium", "medium", "high"]) if approver else rng.choice(["low", "medium"])
+    concern = (
+        rng.choice(["low", "medium", "medium", "high"])
+        if approver
+        else rng.choice(["low", "medium"])
+    )
     _assess(case, actor, rng, concern)
     _step(case, actor, S.ASSESSED)
     for stage in [S.PLAN_AGREED, S.IN_PROGRESS, S.MONITORING]:
@@ -98,7 +143,9 @@ def advance_case(case: Case, *, actor: User, target: str, rng: random.Random, ap
         _step(case, actor, stage)
     if target == S.MONITORING and rng.random() < 0.4:
         # Left waiting, so that supervisors find requests in their approvals page.
-        request_closure(case, actor=actor, reason=ClosureReason.OBJECTIVES_MET, expected_version=case.version)
+        request_closure(
+            case, actor=actor, reason=ClosureReason.OBJECTIVES_MET, expected_version=case.version
+        )
     if target == S.CLOSED:
         reason = rng.choice(ClosureReason.values)
         approval = request_closure(case, actor=actor, reason=reason, expected_version=case.version)

@@ -47,14 +47,21 @@ class Match:
 
 def _digests(query: PersonQuery) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {
-        IdentifierKind.NAME_KEY: {crypto.blind_index(k, purpose=IdentifierKind.NAME_KEY) for k in name_keys(query.full_name)}
+        IdentifierKind.NAME_KEY: {
+            crypto.blind_index(k, purpose=IdentifierKind.NAME_KEY)
+            for k in name_keys(query.full_name)
+        }
     }
     if normalise_document(query.document_number):
         found[IdentifierKind.DOCUMENT] = {
-            crypto.blind_index(normalise_document(query.document_number), purpose=IdentifierKind.DOCUMENT)
+            crypto.blind_index(
+                normalise_document(query.document_number), purpose=IdentifierKind.DOCUMENT
+            )
         }
     if normalise_phone(query.phone):
-        found[IdentifierKind.PHONE] = {crypto.blind_index(normalise_phone(query.phone), purpose=IdentifierKind.PHONE)}
+        found[IdentifierKind.PHONE] = {
+            crypto.blind_index(normalise_phone(query.phone), purpose=IdentifierKind.PHONE)
+        }
     return found
 
 
@@ -65,7 +72,9 @@ def _candidates(user: User, query: PersonQuery) -> dict[int, set[str]]:
     for kind, digests in _digests(query).items():
         if not digests:
             continue
-        rows = PersonIdentifier.objects.filter(kind=kind, digest__in=digests, person_id__in=visible_persons)
+        rows = PersonIdentifier.objects.filter(
+            kind=kind, digest__in=digests, person_id__in=visible_persons
+        )
         for person_id in rows.values_list("person_id", flat=True):
             shared.setdefault(person_id, set()).add(kind)
     return shared
@@ -113,7 +122,9 @@ def search_persons(user: User, query: PersonQuery, *, limit: int = 10) -> list[M
             continue
         score, reasons = _score(query, case.person, shared[case.person_id])
         if score >= MIN_SCORE:
-            matches[case.person_id] = Match(case=case, person=case.person, score=score, reasons=reasons)
+            matches[case.person_id] = Match(
+                case=case, person=case.person, score=score, reasons=reasons
+            )
     ranked = sorted(matches.values(), key=lambda m: -m.score)[:limit]
     record_event(AuditAction.PERSONS_SEARCHED, actor=user, payload={"matches": len(ranked)})
     return ranked

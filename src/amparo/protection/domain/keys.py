@@ -1,8 +1,8 @@
 """Key checks at start-up and key rotation."""
 
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings

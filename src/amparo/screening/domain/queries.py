@@ -65,6 +65,7 @@ def screenings_visible_to(user: User) -> QuerySet[Screening]:
             suggested=Count("decisions"),
             confirmed_count=Count("decisions", filter=Q(decisions__confirmed=True)),
         )
+        .order_by("-created_at", "-id")  # Meta.ordering does not apply to grouped queries
     )
 
 

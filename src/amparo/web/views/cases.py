@@ -3,10 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-
-from amparo.accounts.models import User
 from django.utils import timezone
 
+from amparo.accounts.models import User
 from amparo.casework.domain.lifecycle import ALLOWED, is_supervisor_of
 from amparo.casework.enums import ApprovalDecision, ClosureReason, TaskStatus
 from amparo.casework.models import CasePlan
@@ -40,12 +39,15 @@ def case_page_context(user: User, case: Case) -> dict[str, object]:
     return {
         "case": case,
         "person": case.person,
-        "next_stages": [(code, CaseStatus(code).label) for code in sorted(ALLOWED.get(case.status, ()))],
+        "next_stages": [
+            (code, CaseStatus(code).label) for code in sorted(ALLOWED.get(case.status, ()))
+        ],
         "consents": list(case.consents.select_related("recipient")),
         "tasks": list(case.tasks.filter(status=TaskStatus.OPEN)),
         "plan": plan,
         "pending_approvals": list(case.approvals.filter(decision=ApprovalDecision.PENDING)),
         "notes": list(case.notes.all()[:5]),
+        "referrals": list(case.referrals.select_related("receiving_agency")),
         "is_child": is_child(case.person),
         "is_supervisor": is_supervisor_of(user, case),
         "closure_reason": ClosureReason(case.closure_reason).label if case.closure_reason else "",

@@ -18,7 +18,7 @@ from amparo.casework.domain import children, consent, lifecycle, tasks
 from amparo.casework.domain.queries import caseload_for, pending_approvals_for
 from amparo.casework.enums import ConsentPurpose
 from amparo.casework.errors import CaseworkError
-from amparo.casework.models import Approval, Consent, Task
+from amparo.casework.models import Consent, Task
 from amparo.lib.conflicts import EditConflict
 from amparo.people.domain import cases as case_domain
 from amparo.people.domain.queries import get_case_for
@@ -47,7 +47,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 def _home_agency(user: User) -> Agency:
-    membership = user.memberships.filter(active=True, role__in=CASEWORK_ROLES).select_related("agency").first()
+    membership = (
+        user.memberships.filter(active=True, role__in=CASEWORK_ROLES)
+        .select_related("agency")
+        .first()
+    )
     if membership is None:
         raise Http404
     return membership.agency
@@ -70,7 +74,11 @@ def register(request: HttpRequest) -> HttpResponse:
             document_number=data["document_number"],
         )
         matches = search_persons(user, query)
-    initial = {k: v for k, v in (search.cleaned_data if search.is_bound and search.is_valid() else {}).items() if k != "birth_year"}
+    initial = {
+        k: v
+        for k, v in (search.cleaned_data if search.is_bound and search.is_valid() else {}).items()
+        if k != "birth_year"
+    }
     person_form = f.PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and person_form.is_valid():
         case = _register(user, agency, person_form.cleaned_data)
@@ -81,9 +89,15 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _register(user: User, agency: Agency, data: dict[str, object]) -> Case:
-    documents = []
+    documents: list[dict[str, str]] = []
     if data["document_number"]:
-        documents = [{"type": data["document_type"] or "document", "number": data["document_number"], "country": ""}]
+        documents = [
+            {
+                "type": str(data["document_type"] or "document"),
+                "number": str(data["document_number"]),
+                "country": "",
+            }
+        ]
     person_data = case_domain.PersonData(
         given_names=str(data["given_names"]),
         first_surname=str(data["first_surname"]),
@@ -108,12 +122,20 @@ def transition(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(user, case_id, write=True)
     try:
         version = int(request.POST.get("version", "0"))
-        lifecycle.transition_case(case, actor=user, to=request.POST.get("to", ""), expected_version=version)
-        messages.success(request, _("The case is now at the stage: %(stage)s.") % {"stage": case.get_status_display()})
+        lifecycle.transition_case(
+            case, actor=user, to=request.POST.get("to", ""), expected_version=version
+        )
+        messages.success(
+            request,
+            _("The case is now at the stage: %(stage)s.") % {"stage": case.get_status_display()},
+        )
     except (CaseworkError, ValueError) as error:
         messages.error(request, str(error))
     except EditConflict:
-        messages.error(request, _("Someone changed this case while you were reading it. Here is the latest version."))
+        messages.error(
+            request,
+            _("Someone changed this case while you were reading it. Here is the latest version."),
+        )
     return redirect("web:case_detail", case_id=case.pk)
 
 
@@ -125,7 +147,10 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             lifecycle.request_closure(
-                case, actor=user, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]
+                case,
+                actor=user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
             )
         except CaseworkError as error:
             form.add_error(None, str(error))
@@ -136,7 +161,9 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
             if case.status == CaseStatus.CLOSED:
                 messages.success(request, _("The case is closed."))
             else:
-                messages.success(request, _("Closing the case waits for your supervisor's approval."))
+                messages.success(
+                    request, _("Closing the case waits for your supervisor's approval.")
+                )
             return redirect("web:case_detail", case_id=case.pk)
     return render(request, "web/casework/close.html", {"case": case, "form": form})
 
@@ -149,7 +176,10 @@ def reopen(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             lifecycle.reopen_case(
-                case, actor=user, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]
+                case,
+                actor=user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
             )
             messages.success(request, _("The case is reopened."))
             return redirect("web:case_detail", case_id=case.pk)
@@ -179,7 +209,11 @@ def decide(request: HttpRequest, approval_id: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     try:
         lifecycle.decide_approval(
-            approval, actor=user, approve=approve, expected_version=approval.case.version, comment=request.POST.get("comment", "")
+            approval,
+            actor=user,
+            approve=approve,
+            expected_version=approval.case.version,
+            comment=request.POST.get("comment", ""),
         )
         messages.success(request, _("Decision recorded."))
     except (CaseworkError, EditConflict) as error:
@@ -191,7 +225,9 @@ def decide(request: HttpRequest, approval_id: int) -> HttpResponse:
 def consent_new(request: HttpRequest, case_id: int) -> HttpResponse:
     user = _user(request)
     case = get_case_for(user, case_id, write=True)
-    form = f.ConsentForm(request.POST or None, initial={"purpose": ConsentPurpose.ASSISTANCE, "language": "es"})
+    form = f.ConsentForm(
+        request.POST or None, initial={"purpose": ConsentPurpose.ASSISTANCE, "language": "es"}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -231,7 +267,9 @@ def task_new(request: HttpRequest, case_id: int) -> HttpResponse:
     form = f.TaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        tasks.create_task(case, actor=user, title=data["title"], priority=data["priority"], due_at=data["due_at"])
+        tasks.create_task(
+            case, actor=user, title=data["title"], priority=data["priority"], due_at=data["due_at"]
+        )
         return redirect("web:case_detail", case_id=case.pk)
     return render(request, "web/casework/task.html", {"case": case, "form": form})
 
@@ -276,7 +314,9 @@ def child_records(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "web/casework/children.html", context)
 
 
-def _save_child_form(case: Case, user: User, which: str | None, bi: Form, guardian: Form, tracing: Form) -> bool:
+def _save_child_form(
+    case: Case, user: User, which: str | None, bi: Form, guardian: Form, tracing: Form
+) -> bool:
     form = {"bi": bi, "guardian": guardian, "tracing": tracing}.get(which or "")
     if form is None or not form.is_valid():
         return False

@@ -56,10 +56,14 @@ def person_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
         try:
-            update_person(case, actor=user, changes=changes, expected_version=form.cleaned_data["version"])
+            update_person(
+                case, actor=user, changes=changes, expected_version=form.cleaned_data["version"]
+            )
         except EditConflict as error:
             conflict = _differences(changes, error.current)
-            form = PersonEditForm(initial={**_person_initial(changes), "version": error.current_version})  # type: ignore[arg-type]
+            form = PersonEditForm(
+                initial={**_person_initial(changes), "version": error.current_version}
+            )
         else:
             messages.success(request, _("Details saved."))
             return redirect("web:case_detail", case_id=case.pk)
@@ -73,8 +77,10 @@ def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(user, case_id, write=True)
     plan = CasePlan.objects.filter(case=case).prefetch_related("goals__actions").first()
     version = plan.version if plan else 1
-    snapshot = plans.plan_snapshot(plan) if plan else {"summary": "", "goals": []}
-    form = PlanForm(request.POST or None, initial={"version": version, **PlanForm.initial_from(snapshot)})
+    snapshot: dict[str, object] = plans.plan_snapshot(plan) if plan else {"summary": "", "goals": []}
+    form = PlanForm(
+        request.POST or None, initial={"version": version, **PlanForm.initial_from(snapshot)}
+    )
     conflict: dict[str, object] | None = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,7 +105,11 @@ def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Plan saved."))
             return redirect("web:case_detail", case_id=case.pk)
-    return render(request, "web/casework/plan_edit.html", {"case": case, "form": form, "conflict": conflict, "plan": plan})
+    return render(
+        request,
+        "web/casework/plan_edit.html",
+        {"case": case, "form": form, "conflict": conflict, "plan": plan},
+    )
 
 
 @login_required
@@ -115,5 +125,8 @@ def plan_agree(request: HttpRequest, case_id: int) -> HttpResponse:
             if plan.status == "agreed":
                 messages.success(request, _("The plan is agreed."))
             else:
-                messages.success(request, _("The concern level is high: the plan waits for your supervisor's approval."))
+                messages.success(
+                    request,
+                    _("The concern level is high: the plan waits for your supervisor's approval."),
+                )
     return redirect("web:case_detail", case_id=case.pk)

@@ -23,9 +23,9 @@ FIRST_STEPS: dict[str, Promise] = {
         "cases have no one assigned yet."
     ),
     Role.RECEIVING_OFFICER: _(
-        "Your institution receives referrals here. Until the referral module is switched on for "
-        "your node, no case is visible to you: this protects people whose consent covers "
-        "other recipients only."
+        "Open the referral inbox of your institution: acknowledge each referral before its "
+        "deadline, accept or decline it, and report the outcome. You see only the minimum data "
+        "each referral carries, never the whole case."
     ),
     Role.FOCAL_POINT: _(
         "You coordinate referrals to and from other member countries. Cross-border referrals "

@@ -69,7 +69,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {role.label:<32} {agency}")
         others = ", ".join(f"manager.{c}" for c in demo.COUNTRY_MANAGERS)
         self.stdout.write(f"  Case managers at IOM in the other countries: {others}")
-        self.stdout.write("  and their supervisors: supervisor.gt, supervisor.hn, ... (same pattern)")
+        self.stdout.write(
+            "  and their supervisors: supervisor.gt, supervisor.hn, ... (same pattern)"
+        )
         if relaxed_2fa:
             self.stdout.write(
                 "  Two-factor authentication is relaxed for this demo (AMPARO_REQUIRE_2FA=false)."

@@ -69,9 +69,11 @@
     return values;
   }
 
+  var discarded = false; // once discarded, a late htmx answer must not save the draft again
+
   function save(form) {
     var storage = store();
-    if (!storage) {
+    if (!storage || discarded) {
       return;
     }
     var draft = { savedAt: Date.now(), values: serialise(form) };
@@ -175,6 +177,7 @@
     var discard = document.getElementById("draft-discard");
     if (discard) {
       discard.addEventListener("click", function () {
+        discarded = true;
         drop(key);
         window.location.assign(window.location.pathname);
       });
@@ -199,7 +202,13 @@
     }
   }
 
+  var started = false;
+
   function start() {
+    if (started) {
+      return;
+    }
+    started = true;
     Array.prototype.forEach.call(document.querySelectorAll("[data-clear-draft]"), function (el) {
       drop(el.dataset.clearDraft);
     });
@@ -209,9 +218,12 @@
     }
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  /* Deferred scripts run before DOMContentLoaded, and htmx sets the form up on that event:
+     start after it, so that a refresh asked for while restoring reaches the server. */
+  if (document.readyState === "complete") {
     start();
+  } else {
+    document.addEventListener("DOMContentLoaded", start);
+    window.addEventListener("load", start);
   }
 })();

@@ -1,0 +1,75 @@
+"""The minimum data set per referral kind (a data file), and the snapshot it produces."""
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from amparo.lib.datafiles import DataFileError, read_data_file, require_keys
+from amparo.people.models import Case
+from amparo.referrals.enums import ServiceCategory
+
+MINIMUM_DATA_FILE = Path(__file__).resolve().parent.parent / "minimum_data.yaml"
+KNOWN_FIELDS = frozenset(
+    {
+        "given_names", "first_surname", "second_surname", "sex", "birth_date", "birth_year", "age_band",
+        "nationalities", "languages", "phone", "documents", "profiles", "urgency", "case_reference", "guardian",
+    }
+)  # fmt: skip
+
+
+@cache
+def minimum_data_sets(path: Path = MINIMUM_DATA_FILE) -> dict[str, tuple[str, ...]]:
+    """Fields per referral kind, validated: unknown kinds or fields name the file and key."""
+    data = read_data_file(path)
+    if not isinstance(data, dict) or "default" not in data:
+        raise DataFileError(path, "default", "a `default` entry is required")
+    sets: dict[str, tuple[str, ...]] = {}
+    for kind, entry in data.items():
+        if kind != "default" and kind not in ServiceCategory.values:
+            raise DataFileError(path, str(kind), "is not a referral kind (service category)")
+        row = require_keys(path, str(kind), entry, {"fields"})
+        unknown = sorted(set(row["fields"]) - KNOWN_FIELDS)
+        if unknown:
+            raise DataFileError(path, f"{kind}.fields", f"unknown field(s): {', '.join(unknown)}")
+        sets[str(kind)] = tuple(row["fields"])
+    return sets
+
+
+def fields_for(kind: str) -> tuple[str, ...]:
+    sets = minimum_data_sets()
+    return sets.get(kind, sets["default"])
+
+
+def age_band(birth_year: int | None, today: dt.date) -> str:
+    if birth_year is None:
+        return ""
+    age = today.year - birth_year
+    bands = [(5, "0-4"), (12, "5-11"), (18, "12-17"), (25, "18-24"), (60, "25-59")]
+    return next((label for limit, label in bands if age < limit), "60+")
+
+
+def snapshot(case: Case, *, kind: str, urgency: str, profiles: list[str]) -> dict[str, Any]:
+    """The values of the kind's minimum data set for this case, and nothing else."""
+    person = case.person
+    guardian = getattr(case, "guardian", None)
+    available: dict[str, Any] = {
+        "given_names": person.given_names,
+        "first_surname": person.first_surname,
+        "second_surname": person.second_surname,
+        "sex": person.sex,
+        "birth_date": person.birth_date,
+        "birth_year": person.birth_year,
+        "age_band": age_band(person.birth_year, timezone.localdate()),
+        "nationalities": person.nationalities,
+        "languages": person.languages,
+        "phone": person.phone,
+        "documents": person.documents or [],
+        "profiles": profiles,
+        "urgency": urgency,
+        "case_reference": case.reference,
+        "guardian": {"name": guardian.name, "relationship": guardian.relationship} if guardian else None,
+    }
+    return {field: available[field] for field in fields_for(kind)}

@@ -1,0 +1,176 @@
+"""Grading a practice case: the real screening engine on the trainee's answers, compared with
+the expert key. Pure: no database, nothing saved, no Person, Case or Screening anywhere.
+
+The report says, for each profile the trainee missed and each extra one, why it matters (the
+engine's explanation of the profile and the answers behind it), whether the urgency is right,
+which kinds of referral were missed or extra, and whether the consent basis is right. The
+score (0-100) weighs profiles 40%, urgency 20%, referrals 20% and consent 20%; profiles and
+referrals score right / (expected + extra), so an extra costs as much as a miss.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from amparo.accounts.enums import AgencyKind
+from amparo.casework.enums import LegalBasis
+from amparo.screening.engine import ScreeningResult, evaluate
+from amparo.screening.enums import AnswerType, UrgencyLevel
+from amparo.screening.protocol import AnswerValue, Protocol, Question, validate_answers
+
+WEIGHTS = {"profiles": 0.4, "urgency": 0.2, "referral_kinds": 0.2, "consent": 0.2}
+
+
+class PracticeChoiceError(ValueError):
+    """A referral kind or legal basis that is not a known code."""
+
+
+def _ratio(right: int, expected: int, extra: int) -> float:
+    total = expected + extra
+    return 1.0 if total == 0 else right / total
+
+
+def _answer_text(question: Question, value: AnswerValue, lang: str) -> str:
+    match question.type:
+        case AnswerType.BOOLEAN:
+            return _("Yes") if value else _("No")
+        case AnswerType.CHOICE:
+            return question.choices[str(value)].get(lang)
+        case AnswerType.MULTI_CHOICE:
+            chosen = value if isinstance(value, tuple | list) else ()
+            return ", ".join(t.get(lang) for code, t in question.choices.items() if code in chosen)
+        case _:
+            return str(value)
+
+
+def _indicators(
+    protocol: Protocol, result: ScreeningResult, code: str, answers: Mapping[str, Any], lang: str
+) -> list[dict[str, str]]:
+    profile = next(p for p in result.profiles if p.code == code)
+    return [
+        {
+            "question": protocol.questions[q].text.get(lang),
+            "answer": _answer_text(protocol.questions[q], answers[q], lang),
+        }
+        for q in profile.indicators
+    ]
+
+
+def _profile_rows(
+    protocol: Protocol,
+    codes: Sequence[str],
+    result: ScreeningResult,
+    answers: Mapping[str, Any],
+    lang: str,
+) -> list[dict[str, Any]]:
+    explained = {profile.code: profile for profile in result.profiles}
+    return [
+        {
+            "code": code,
+            "label": explained[code].label,
+            "explanation": explained[code].explanation,
+            "indicators": _indicators(protocol, result, code, answers, lang),
+        }
+        for code in codes
+    ]
+
+
+def _profiles(
+    protocol: Protocol,
+    key: Mapping[str, Any],
+    mine: ScreeningResult,
+    expert: ScreeningResult,
+    answers: Mapping[str, Any],
+    lang: str,
+) -> dict[str, Any]:
+    expected = list(key["profiles"])
+    found = [profile.code for profile in mine.profiles]
+    missed = [code for code in expected if code not in found]
+    extra = [code for code in found if code not in expected]
+    right = [code for code in expected if code in found]
+    return {
+        "right": [{"code": c, "label": protocol.profiles[c].label.get(lang)} for c in right],
+        "missed": _profile_rows(protocol, missed, expert, key["answers"], lang),
+        "extra": _profile_rows(protocol, extra, mine, answers, lang),
+        "ratio": _ratio(len(right), len(expected), len(extra)),
+    }
+
+
+def _kinds(key: Mapping[str, Any], chosen: Sequence[str]) -> dict[str, Any]:
+    expected = list(key["referral_kinds"])
+
+    def rows(codes: list[str]) -> list[dict[str, str]]:
+        return [{"kind": code, "label": str(AgencyKind(code).label)} for code in codes]
+
+    right = [kind for kind in expected if kind in chosen]
+    missed = [kind for kind in expected if kind not in chosen]
+    extra = [kind for kind in chosen if kind not in expected]
+    return {
+        "right": rows(right),
+        "missed": rows(missed),
+        "extra": rows(extra),
+        "ratio": _ratio(len(right), len(expected), len(extra)),
+    }
+
+
+def check_choices(referral_kinds: Sequence[str], legal_basis: str) -> None:
+    unknown = [kind for kind in referral_kinds if kind not in AgencyKind.values]
+    if unknown:
+        raise PracticeChoiceError(f"unknown referral kind(s): {', '.join(unknown)}")
+    if legal_basis not in LegalBasis.values:
+        raise PracticeChoiceError(f"unknown legal basis: {legal_basis}")
+
+
+def grade_practice(
+    protocol: Protocol,
+    key: Mapping[str, Any],
+    teaching_points: Mapping[str, str],
+    *,
+    answers: Mapping[str, Any],
+    referral_kinds: Sequence[str],
+    legal_basis: str,
+    lang: str,
+) -> dict[str, Any]:
+    """The grading report (JSON-ready, texts in `lang`). Raises `AnswersError` for answers the
+    protocol refuses and `PracticeChoiceError` for an unknown referral kind or legal basis."""
+    check_choices(referral_kinds, legal_basis)
+    answers = validate_answers(protocol, answers)
+    with translation.override(lang):
+        mine = evaluate(protocol, answers, lang=lang)
+        expert = evaluate(protocol, key["answers"], lang=lang)
+        profiles = _profiles(protocol, key, mine, expert, answers, lang)
+        kinds = _kinds(key, list(dict.fromkeys(referral_kinds)))
+        urgency = {
+            "expected": key["urgency"],
+            "expected_label": str(UrgencyLevel(key["urgency"]).label),
+            "given": mine.urgency.level.value,
+            "given_label": str(mine.urgency.level.label),
+            "right": mine.urgency.level == key["urgency"],
+        }
+        expected_basis = key["consent"]["legal_basis"]
+        consent = {
+            "expected": expected_basis,
+            "expected_label": str(LegalBasis(expected_basis).label),
+            "given": legal_basis,
+            "given_label": str(LegalBasis(legal_basis).label),
+            "right": legal_basis == expected_basis,
+            "notes": key["consent"]["notes"][lang],
+        }
+    parts = {
+        "profiles": profiles["ratio"],
+        "urgency": float(urgency["right"]),
+        "referral_kinds": kinds["ratio"],
+        "consent": float(consent["right"]),
+    }
+    return {
+        "protocol": {"id": protocol.id, "version": protocol.version},
+        "lang": lang,
+        "score": round(100 * sum(WEIGHTS[name] * value for name, value in parts.items()), 2),
+        "profiles": profiles,
+        "urgency": urgency,
+        "referral_kinds": kinds,
+        "consent": consent,
+        "teaching_points": teaching_points[lang],
+    }
