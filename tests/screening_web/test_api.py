@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
 from amparo.accounts.models import User
 from amparo.people.models import Case
@@ -117,6 +118,18 @@ def test_someone_who_works_no_cases_cannot_submit(
     assert Screening.objects.count() == 0
 
 
+def test_a_deployment_that_requires_training_refuses_the_untrained(
+    settings: Settings, login: Callable[[User], Client], mx_caseworker: User
+) -> None:
+    settings.AMPARO_REQUIRE_TRAINING_FOR_SCREENING = True
+    status, body = _post(login(mx_caseworker), {"answers": child(), "lang": "en"})
+    assert (status, body) == (
+        403,
+        {"detail": "Pass the identification module of the training programme first."},
+    )
+    assert Screening.objects.count() == 0
+
+
 def test_reading_a_screening_gives_its_saved_result_in_the_readers_language(
     login: Callable[[User], Client], mx_caseworker: User, mx_screening: Screening
 ) -> None:
@@ -171,7 +184,7 @@ def test_the_endpoints_are_in_the_openapi_schema(
     schema = login(mx_caseworker).get("/api/openapi.json").json()
     assert {"/api/screenings", "/api/screenings/{screening_id}"} <= set(schema["paths"])
     post = schema["paths"]["/api/screenings"]["post"]
-    assert set(post["responses"]) == {"201", "422"}
+    assert set(post["responses"]) == {"201", "403", "422"}
     assert {"ScreeningIn", "ScreeningOut", "ResultOut", "AnswersErrorOut"} <= set(
         schema["components"]["schemas"]
     )

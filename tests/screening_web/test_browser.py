@@ -47,6 +47,8 @@ def test_a_dropped_connection_loses_no_answer_and_the_result_explains_itself(
 ) -> None:
     settings.AMPARO_REQUIRE_2FA = False
     page = phone_page
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
     _sign_in(page, live_server, mx_caseworker.username)
     form_url = f"{live_server.url}/screening/new/"
     page.goto(form_url)
@@ -97,6 +99,16 @@ def test_a_dropped_connection_loses_no_answer_and_the_result_explains_itself(
     expect(page.locator(".preliminary")).to_be_visible()
     assert page.evaluate(DRAFTS) == []  # submitted: the draft leaves the phone
     assert serious_violations(page) == []
+
+    page.check("#id_decision_unaccompanied_child_0")  # confirm
+    page.click("#decisions button[type=submit]")
+    expect(page.locator("#attach")).to_be_visible()
+    assert serious_violations(page) == []
+    page.fill("#id_person-given_names", "Brayanfake")
+    page.click("#attach form:has(input[value=new]) button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/cases/\d+/(#attach)?$"))  # the fragment carries over
+    assert Screening.objects.get().case is not None
+    assert [text for text in console if "Content Security Policy" in text] == []
 
 
 def test_a_restored_draft_brings_back_answers_to_questions_that_show_later(

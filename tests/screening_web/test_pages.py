@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
 from amparo.accounts.models import User
 from amparo.people.models import Case
@@ -164,6 +165,18 @@ def test_someone_who_works_no_cases_cannot_screen(
     assert client.get("/screening/new/").status_code == 404
     assert client.post("/screening/new/", CHILD_ALONE).status_code == 404
     assert client.post("/screening/questions/", CHILD_ALONE).status_code == 404
+    assert Screening.objects.count() == 0
+
+
+def test_a_deployment_that_requires_training_sends_the_untrained_to_it_first(
+    settings: Settings, login: Callable[[User], Client], mx_caseworker: User
+) -> None:
+    settings.AMPARO_REQUIRE_TRAINING_FOR_SCREENING = True
+    client = login(mx_caseworker)
+    response = client.get("/screening/new/")
+    assert response.status_code == 403
+    assert "identification" in response.content.decode()
+    assert client.post("/screening/new/", CHILD_ALONE).status_code == 403
     assert Screening.objects.count() == 0
 
 

@@ -68,7 +68,10 @@ def mexican_data(mx_case: Case, mx_caseworker: User, mx_supervisor: User) -> dic
     record_consent(mx_case, ConsentInput(purpose="sharing", method="written", recipient=comar), actor=mx_caseworker)
     referral = draft_referral(mx_case, actor=mx_caseworker, receiving_agency=comar, kind="asylum")
     send_referral(referral, actor=mx_caseworker)
+    from tests.training_programme.factories import mexican_training_ids  # training objects
+
     return {
+        **mexican_training_ids(),
         "referral_id": str(referral.pk),
         "action": "accept",
         "assessment_id": str(assessment.pk),
@@ -117,9 +120,11 @@ def test_the_guatemalan_caseworker_sees_nothing_mexican(
     for secret in [*SECRETS, mx_case.reference]:
         assert secret not in body, f"{method.upper()} {url} shows {secret}"
     if _PARAM.search(route):
-        assert response.status_code in {404, 405}, (
-            f"{method.upper()} {url} answered {response.status_code}"
-        )
+        # Exactly what a request for objects that do not exist gets: nothing is revealed.
+        missing = {name: ("accept" if name == "action" else "987654321") for name in mexican_data}
+        absent = getattr(client, method)(_fill(route, missing))
+        assert response.status_code == absent.status_code, f"{method.upper()} {url}"
+        assert response.status_code in {400, 404, 405}, f"{method.upper()} {url}: {response.status_code}"
     else:
         assert response.status_code in {200, 302, 400, 404, 405, 422}, (
             f"{url}: {response.status_code}"

@@ -24,6 +24,7 @@ from amparo.screening.domain.screenings import (
 from amparo.screening.enums import TEXT_LANGUAGES
 from amparo.screening.models import Screening
 from amparo.screening.protocol import AnswerProblem, AnswersError, ProtocolNotFoundError
+from amparo.training.domain.gate import may_submit_live_screenings
 
 router = Router(tags=["screening"])
 
@@ -141,6 +142,10 @@ class AnswersErrorOut(Schema):
     detail: list[AnswerProblemOut]
 
 
+class MessageOut(Schema):
+    detail: str
+
+
 # --- Building responses -----------------------------------------------------------------------
 
 
@@ -205,15 +210,19 @@ def _problem_out(problem: AnswerProblem) -> AnswerProblemOut:
 # --- Endpoints --------------------------------------------------------------------------------
 
 
-@router.post("", response={201: ScreeningOut, 422: AnswersErrorOut})
+@router.post("", response={201: ScreeningOut, 403: MessageOut, 422: AnswersErrorOut})
 def create_screening(request: HttpRequest, data: ScreeningIn) -> Status[Any]:
     """Submit a person's answers: 201 with the saved screening and its result, or 422 listing
-    every bad answer by question code. Saved for the caller's agency (404 without one)."""
+    every bad answer by question code. Saved for the caller's agency (404 without one); 403
+    when the deployment requires training the caller has not passed yet."""
     user = _user(request)
     agency = screening_agency_for(user)
     if agency is None:
         raise Http404
     with translation.override(data.lang):
+        if not may_submit_live_screenings(user):
+            message = gettext("Pass the identification module of the training programme first.")
+            return Status(403, MessageOut(detail=message))
         try:
             screening = submit_screening(
                 actor=user,

@@ -22,10 +22,10 @@ from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 from amparo.screening.domain.directory import directory_for
 from amparo.screening.domain.queries import get_screening_for, screenings_visible_to
-from amparo.screening.engine import evaluate
+from amparo.screening.engine import ScreeningResult, evaluate
 from amparo.screening.enums import TEXT_LANGUAGES
 from amparo.screening.models import ProfileDecision, Screening, ScreeningStatus
-from amparo.screening.protocol import AnswerValue, load_protocol, validate_answers
+from amparo.screening.protocol import AnswerValue, Protocol, load_protocol, validate_answers
 
 DEFAULT_PROTOCOL = "rcm-2013"
 # The stored result is evaluated in English: English texts are the gettext msgids, so a
@@ -49,6 +49,43 @@ def _check_may_screen(actor: User, agency: Agency) -> None:
 
 def _json_answers(answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
     return {code: list(v) if isinstance(v, tuple) else v for code, v in answers.items()}
+
+
+def _evaluate(protocol: Protocol, answers: Mapping[str, AnswerValue]) -> ScreeningResult:
+    """The result in English, with the agencies of the country of identification."""
+    country = answers.get("country_of_identification")
+    directory = directory_for(country if isinstance(country, str) else None)
+    return evaluate(protocol, answers, directory=directory, lang=RESULT_LANGUAGE)
+
+
+def _create(
+    actor: User,
+    agency: Agency,
+    protocol: Protocol,
+    answers: Mapping[str, AnswerValue],
+    result: ScreeningResult,
+    lang: str,
+) -> Screening:
+    """The screening row and one undecided decision per suggested profile."""
+    screening = Screening.objects.create(
+        agency=agency,
+        country_id=agency.country_id,
+        screened_by=actor,
+        protocol_id=protocol.id,
+        protocol_version=protocol.version,
+        protocol_hash=protocol.sha256,
+        lang=lang,
+        answers=_json_answers(answers),
+        result=result.to_dict(),
+        urgency=result.urgency.level.value,
+        status=ScreeningStatus.SUBMITTED,
+    )
+    order = list(protocol.profiles)
+    ProfileDecision.objects.bulk_create(
+        ProfileDecision(screening=screening, code=p.code, position=order.index(p.code))
+        for p in result.profiles
+    )
+    return screening
 
 
 def submit_screening(
@@ -76,36 +113,16 @@ def submit_screening(
     _check_may_screen(actor, agency)
     protocol = load_protocol(protocol_id, protocol_version)
     cleaned = validate_answers(protocol, answers)
-    country = cleaned.get("country_of_identification")
-    directory = directory_for(country if isinstance(country, str) else None)
-    result = evaluate(protocol, cleaned, directory=directory, lang=RESULT_LANGUAGE)
-    profiles = [profile.code for profile in result.profiles]
+    result = _evaluate(protocol, cleaned)
     with transaction.atomic():
-        screening = Screening.objects.create(
-            agency=agency,
-            country_id=agency.country_id,
-            screened_by=actor,
-            protocol_id=protocol.id,
-            protocol_version=protocol.version,
-            protocol_hash=protocol.sha256,
-            lang=lang,
-            answers=_json_answers(cleaned),
-            result=result.to_dict(),
-            urgency=result.urgency.level.value,
-            status=ScreeningStatus.SUBMITTED,
-        )
-        order = list(protocol.profiles)
-        ProfileDecision.objects.bulk_create(
-            ProfileDecision(screening=screening, code=code, position=order.index(code))
-            for code in profiles
-        )
+        screening = _create(actor, agency, protocol, cleaned, result, lang)
         payload = {
             "agency": agency.code,
             "protocol": protocol.id,
             "protocol_version": protocol.version,
             "status": screening.status,
             "urgency": screening.urgency,
-            "profiles": profiles,
+            "profiles": [profile.code for profile in result.profiles],
         }
         record_event(AuditAction.SCREENING_SAVED, actor=actor, subject=screening, payload=payload)
     return screening

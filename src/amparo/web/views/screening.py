@@ -47,6 +47,7 @@ from amparo.screening.protocol import (
     ProtocolNotFoundError,
     load_protocol,
 )
+from amparo.training.domain.gate import may_submit_live_screenings
 from amparo.web.forms_casework import PersonForm
 from amparo.web.forms_screening import (
     AttachExistingForm,
@@ -109,6 +110,8 @@ def screening_new(request: HttpRequest) -> HttpResponse:
     """The form; on bad input it comes back with every problem named and every answer kept."""
     user = _user(request)
     agency = _agency(user)
+    if not may_submit_live_screenings(user):
+        return render(request, "web/screening/training_required.html", status=403)
     form = _screening_form(request, agency)
     refresh = form.is_bound and "refresh" in request.POST
     if form.is_bound and not refresh and form.is_valid():

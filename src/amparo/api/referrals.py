@@ -1,0 +1,180 @@
+"""Directory and referral endpoints, scoped exactly like the pages (same gate, same domain)."""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema, Status
+
+from amparo.accounts.models import Agency, User
+from amparo.api.schemas import ErrorOut
+from amparo.people.domain.queries import get_case_for
+from amparo.protection.domain.audit import record_event
+from amparo.protection.enums import AuditAction
+from amparo.referrals.domain import referrals as flow
+from amparo.referrals.domain.queries import services_matching
+from amparo.referrals.domain.referral_queries import (
+    get_referral_for,
+    inbox_for,
+    is_receiver,
+    is_sender,
+    referrals_visible_to,
+)
+from amparo.referrals.models import Referral, Service
+from amparo.screening.domain.queries import confirmed_profiles
+
+router = Router(tags=["referrals"])
+
+
+class ServiceOut(Schema):
+    id: uuid.UUID
+    name: str
+    organization: str
+    agency: str | None
+    country: str | None
+    category: str
+    profiles: list[str]
+    languages: list[str]
+    available: bool
+    last_verified: dt.date | None
+
+
+class ReferralIn(Schema):
+    service: uuid.UUID
+    kind: str
+    urgency: str = "normal"
+    narrative: str = ""
+
+
+class ReferralOut(Schema):
+    id: int
+    reference: str
+    status: str
+    kind: str
+    urgency: str
+    sending_agency: str
+    receiving_agency: str
+    sent_at: dt.datetime | None
+    acknowledge_due_at: dt.datetime | None
+    basis: str | None
+    shared_data: dict[str, Any] | None
+
+
+class DecisionIn(Schema):
+    reason: str = ""
+    outcome: str = ""
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _service_out(s: Service) -> ServiceOut:
+    org = s.organization
+    return ServiceOut(
+        id=s.id,
+        name=s.name,
+        organization=org.name,
+        agency=org.agency.code if org.agency_id else None,  # type: ignore[union-attr]
+        country=org.country_id,
+        category=s.category,
+        profiles=s.profiles,
+        languages=s.languages,
+        available=s.available,
+        last_verified=s.last_verified,
+    )
+
+
+def _referral_out(r: Referral, *, receiver: bool) -> ReferralOut:
+    visible = flow.shared_data_visible(r) if receiver else r.shared_data is not None
+    return ReferralOut(
+        id=r.pk,
+        reference=r.reference,
+        status=r.status,
+        kind=r.kind,
+        urgency=r.urgency,
+        sending_agency=r.sending_agency.code,
+        receiving_agency=r.receiving_agency.code,
+        sent_at=r.sent_at,
+        acknowledge_due_at=r.acknowledge_due_at,
+        basis=f"{r.basis.purpose}:{r.basis.legal_basis}" if r.basis else None,
+        shared_data=r.shared_data if visible else None,
+    )
+
+
+@router.get("/directory/services", response=list[ServiceOut])
+def search_services(
+    request: HttpRequest,
+    text: str | None = None,
+    country: str | None = None,
+    category: str | None = None,
+    profile: str | None = None,
+    language: str | None = None,
+    limit: int = 50,
+) -> list[ServiceOut]:
+    rows = services_matching(text=text, country=country, category=category, profile=profile, language=language)
+    return [_service_out(s) for s in rows.select_related("organization__agency")[: max(1, min(limit, 200))]]
+
+
+@router.get("/referrals", response=list[ReferralOut])
+def list_referrals(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[ReferralOut]:
+    user = _user(request)
+    rows = referrals_visible_to(user)[max(0, offset) : max(0, offset) + max(1, min(limit, 200))]
+    return [_referral_out(r, receiver=is_receiver(user, r)) for r in rows]
+
+
+@router.get("/referrals/inbox", response=list[ReferralOut])
+def inbox(request: HttpRequest, limit: int = 50) -> list[ReferralOut]:
+    return [_referral_out(r, receiver=True) for r in inbox_for(_user(request))[: max(1, min(limit, 200))]]
+
+
+@router.get("/referrals/{referral_id}", response=ReferralOut)
+def get_referral(request: HttpRequest, referral_id: int) -> ReferralOut:
+    user = _user(request)
+    referral = get_referral_for(user, referral_id)
+    receiver = is_receiver(user, referral)
+    record_event(AuditAction.REFERRAL_VIEWED, actor=user, subject=referral, payload={"as": "receiver" if receiver else "sender"})
+    return _referral_out(referral, receiver=receiver)
+
+
+@router.post("/cases/{case_id}/referrals", response={201: ReferralOut, 404: ErrorOut, 422: ErrorOut})
+def draft(request: HttpRequest, case_id: int, data: ReferralIn) -> Status[ReferralOut]:
+    user = _user(request)
+    case = get_case_for(user, case_id, write=True)
+    service = Service.objects.select_related("organization__agency").filter(pk=data.service).first()
+    agency: Agency | None = service.organization.agency if service else None
+    if service is None or agency is None:
+        raise ValidationError({"service": "unknown service, or not linked to an institution"})
+    referral = flow.draft_referral(
+        case, actor=user, receiving_agency=agency, kind=data.kind, urgency=data.urgency, service=service, narrative=data.narrative
+    )
+    return Status(201, _referral_out(referral, receiver=False))
+
+
+@router.post("/referrals/{referral_id}/{action}", response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def act(request: HttpRequest, referral_id: int, action: str, data: DecisionIn) -> ReferralOut:
+    """send, close, revoke (sending side); acknowledge, accept, decline, complete (receiving side)."""
+    user = _user(request)
+    referral = get_referral_for(user, referral_id)
+    receiver = is_receiver(user, referral)
+    if receiver:
+        actions = {
+            "acknowledge": lambda: flow.acknowledge_referral(referral, actor=user),
+            "accept": lambda: flow.accept_referral(referral, actor=user),
+            "decline": lambda: flow.decline_referral(referral, actor=user, reason=data.reason),
+            "complete": lambda: flow.complete_referral(referral, actor=user, outcome=data.outcome),
+        }
+    elif is_sender(user, referral):
+        actions = {
+            "send": lambda: flow.send_referral(referral, actor=user, profiles=confirmed_profiles(referral.case)),
+            "close": lambda: flow.close_referral(referral, actor=user),
+            "revoke": lambda: flow.revoke_referral(referral, actor=user),
+        }
+    else:
+        actions = {}
+    if action not in actions:
+        raise Http404
+    actions[action]()
+    return _referral_out(referral, receiver=receiver)
