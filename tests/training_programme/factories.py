@@ -2,6 +2,7 @@
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 
@@ -34,8 +35,11 @@ CONTENT = Path(__file__).parent / "data" / "content"
 PASSWORD = "synthetic-test-password-1"
 
 # A full-marks answer to each fixture quiz, by module code (question position to response).
-RIGHT = {"identification": {1: 0, 2: True}, "referral": {1: [0, 1], 2: "I explain and ask."}}
-WRONG = {"identification": {1: 1, 2: False}, "referral": {1: [2], 2: ""}}
+RIGHT: dict[str, dict[int, Any]] = {
+    "identification": {1: 0, 2: True},
+    "referral": {1: [0, 1], 2: "I explain and ask."},
+}
+WRONG: dict[str, dict[int, Any]] = {"identification": {1: 1, 2: False}, "referral": {1: [2], 2: ""}}
 
 
 def load_fixture_content() -> Course:
@@ -62,7 +66,9 @@ def trainee(username: str, agency_code: str = "mx-inm", name: str = "") -> User:
     return person(username, agency_code, Role.TRAINEE, name)
 
 
-def cohort_with(trainer: User, members: list[User], *, country: str = "MX", name: str = "") -> Cohort:
+def cohort_with(
+    trainer: User, members: list[User], *, country: str = "MX", name: str = ""
+) -> Cohort:
     course = Course.objects.get(code="test-course")
     cohort = create_cohort(
         actor=trainer,
@@ -92,7 +98,14 @@ def practise(user: User) -> PracticeAttempt:
     )
 
 
-def session_for(trainer: User, cohort: Cohort, *, kind: str = SessionKind.GROUP_ACTIVITY, days: int = 1, module_code: str | None = None) -> TrainingSession:
+def session_for(
+    trainer: User,
+    cohort: Cohort,
+    *,
+    kind: str = SessionKind.GROUP_ACTIVITY,
+    days: int = 1,
+    module_code: str | None = None,
+) -> TrainingSession:
     start = timezone.now() + dt.timedelta(days=days)
     return schedule_session(
         actor=trainer,

@@ -23,7 +23,9 @@ def test_a_quiz_attempt_is_graded_through_the_api(
     course: Course, mx_trainee: User, login_in: LoginIn
 ) -> None:
     url = f"/api/training/modules/{module('identification').pk}/attempts"
-    response = _post(login_in(mx_trainee, "en"), url, {"lang": "en", "answers": {"1": 0, "2": False}})
+    response = _post(
+        login_in(mx_trainee, "en"), url, {"lang": "en", "answers": {"1": 0, "2": False}}
+    )
     body = response.json()
     assert (response.status_code, body["score"], body["passed"], body["status"]) == (
         201,
@@ -68,7 +70,12 @@ def test_the_questions_are_served_without_their_answers(
             "choices": ["Child protection", "Shelter", "Migration authority for deportation"],
             "multiple_answers": True,
         },
-        {"position": 2, "type": "essay", "text": "Explain how you ask for consent.", "format": "moodle"},
+        {
+            "position": 2,
+            "type": "essay",
+            "text": "Explain how you ask for consent.",
+            "format": "moodle",
+        },
     ]
 
 
@@ -101,7 +108,13 @@ def test_a_trainer_reads_cohorts_progress_and_statements(
     progress = client.get(f"/api/training/cohorts/{cohort.pk}/progress").json()
     statements = client.get("/api/training/xapi/statements").json()
     assert cohorts == [
-        {"id": cohort.pk, "name": cohort.name, "country": "MX", "course": "test-course", "members": 1}
+        {
+            "id": cohort.pk,
+            "name": cohort.name,
+            "country": "MX",
+            "course": "test-course",
+            "members": 1,
+        }
     ]
     assert progress == [
         {"trainee": "lucia.mx", "passed": 1, "total": 2, "behind": ["referral"], "overdue": []}
@@ -136,7 +149,9 @@ def test_a_trainee_reads_only_their_own_statements(
     assert [s["actor"]["account"]["name"] for s in statements] == ["lucia.mx"]
 
 
-def test_a_caseworker_gets_404_everywhere(course: Course, mx_caseworker: User, login_in: LoginIn) -> None:
+def test_a_caseworker_gets_404_everywhere(
+    course: Course, mx_caseworker: User, login_in: LoginIn
+) -> None:
     client = login_in(mx_caseworker, "en")
     url = f"/api/training/modules/{module('identification').pk}/attempts"
     answers = [

@@ -19,7 +19,10 @@ def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "certificate.pdf"
     path.write_bytes(pdf)
     result = subprocess.run(  # noqa: S603
-        ["/usr/bin/pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ["/usr/bin/pdftotext", "-layout", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return " ".join(result.stdout.split())
 
@@ -54,7 +57,10 @@ def test_the_trainer_of_the_country_may_print_the_certificate_but_not_another_co
 ) -> None:
     certificate = certify(trainer, mx_trainee)
     url = reverse("web:training_certificate_pdf", args=[certificate.pk])
-    assert (login_in(trainer, "es").get(url).status_code, login_in(gt_trainer, "es").get(url).status_code) == (
+    assert (
+        login_in(trainer, "es").get(url).status_code,
+        login_in(gt_trainer, "es").get(url).status_code,
+    ) == (
         200,
         404,
     )

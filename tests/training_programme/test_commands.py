@@ -32,8 +32,10 @@ def loaded(course: Course) -> Course:
     return course
 
 
-def _bank(code: str = "referral", lang: str = "es") -> list[dict]:  # type: ignore[type-arg]
-    return [q.data for q in Question.objects.filter(module=module(code), lang=lang).order_by("position")]
+def _bank(code: str = "referral", lang: str = "es") -> list[dict]:
+    return [
+        q.data for q in Question.objects.filter(module=module(code), lang=lang).order_by("position")
+    ]
 
 
 def test_load_content_prints_what_it_created_then_that_nothing_changed(
@@ -68,7 +70,9 @@ def test_import_gift_stores_the_questions_in_the_module_bank(
     call_command("training", "import-gift", str(path), "--module", "referral", "--lang", "es")
     assert capsys.readouterr().out == "3 questions stored in test-course/referral (es).\n"
     assert _bank() == parse_gift(QUIZ, source=str(path))
-    assert [q.data["title"] for q in Question.objects.filter(module=module("referral"), lang="en")] == [
+    assert [
+        q.data["title"] for q in Question.objects.filter(module=module("referral"), lang="en")
+    ] == [
         "ref-01",
         "ref-02",
     ]
@@ -95,7 +99,9 @@ def test_every_supported_question_of_the_conformance_suite_round_trips(
 
     source = tmp_path / "in.gift"
     source.write_text(to_gift(kept), encoding="utf-8")
-    call_command("training", "import-gift", str(source), "--module", "identification", "--lang", "fr")
+    call_command(
+        "training", "import-gift", str(source), "--module", "identification", "--lang", "fr"
+    )
     capsys.readouterr()
     call_command("training", "export-gift", "--module", "identification", "--lang", "fr")
     assert parse_gift(capsys.readouterr().out) == kept

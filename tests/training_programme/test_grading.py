@@ -6,7 +6,7 @@ from amparo.training.gift import parse_gift
 from amparo.training.grading import Grade, ResponseError, attempt_percent, clean_response, grade
 
 
-def q(text: str) -> dict:  # type: ignore[type-arg]
+def q(text: str) -> dict:
     return parse_gift(text)[0]
 
 
@@ -105,7 +105,9 @@ def test_responses_are_cleaned_from_form_strings() -> None:
     ],
 )
 def test_a_response_that_does_not_fit_is_refused(
-    question: dict, raw: object, problem: str  # type: ignore[type-arg]
+    question: dict,
+    raw: object,
+    problem: str,
 ) -> None:
     with pytest.raises(ResponseError) as caught:
         clean_response(question, raw)

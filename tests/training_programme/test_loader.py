@@ -74,7 +74,8 @@ def test_a_missing_language_file_is_refused_naming_the_file_and_the_key(content:
 def test_a_missing_quiz_language_is_refused(content: Path) -> None:
     (content / "courses/test-course/quizzes/referral.en.gift").unlink()
     assert _error(content) == (
-        f"{_course_file(content)}: modules.referral.quiz.en: the file quizzes/referral.en.gift is missing"
+        f"{_course_file(content)}: modules.referral.quiz.en: "
+        "the file quizzes/referral.en.gift is missing"
     )
 
 

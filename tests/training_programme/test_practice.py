@@ -103,7 +103,11 @@ def test_urgency_referrals_and_consent_are_compared_with_the_key(
         "extra": [{"kind": "police", "label": "Police"}],
         "ratio": 1 / 3,
     }
-    assert (report["consent"]["right"], report["consent"]["expected"], report["consent"]["given"]) == (
+    assert (
+        report["consent"]["right"],
+        report["consent"]["expected"],
+        report["consent"]["given"],
+    ) == (
         False,
         "vital_interest",
         "consent",
@@ -160,6 +164,11 @@ def test_answers_the_protocol_refuses_are_refused_and_nothing_is_saved(
 def test_an_unknown_referral_kind_is_refused(course: Course, mx_trainee: User) -> None:
     with pytest.raises(PracticeChoiceError) as caught:
         submit_practice(
-            _case(), actor=mx_trainee, lang="en", answers={}, referral_kinds=["wizard"], legal_basis="consent"
+            _case(),
+            actor=mx_trainee,
+            lang="en",
+            answers={},
+            referral_kinds=["wizard"],
+            legal_basis="consent",
         )
     assert str(caught.value) == "unknown referral kind(s): wizard"

@@ -28,7 +28,9 @@ def _queries(client: Client, url: str) -> int:
 
 
 def _trainees(start: int, count: int) -> list[User]:
-    return [trainee(f"t{i}.mx", "mx-inm" if i % 2 else "mx-comar") for i in range(start, start + count)]
+    return [
+        trainee(f"t{i}.mx", "mx-inm" if i % 2 else "mx-comar") for i in range(start, start + count)
+    ]
 
 
 def _cohorts(trainer: User, start: int, count: int) -> None:
@@ -87,9 +89,15 @@ def test_the_cohort_page_reads_in_constant_queries(
     from amparo.training.models import Cohort
 
     cohort = Cohort.objects.get(name="Miembros")
-    one = (_queries(client, f"/training/cohorts/{cohort.pk}/"), _queries(client, f"/training/cohorts/{cohort.pk}/progress.svg"))
+    one = (
+        _queries(client, f"/training/cohorts/{cohort.pk}/"),
+        _queries(client, f"/training/cohorts/{cohort.pk}/progress.svg"),
+    )
     _members(trainer, 1, 2)
-    three = (_queries(client, f"/training/cohorts/{cohort.pk}/"), _queries(client, f"/training/cohorts/{cohort.pk}/progress.svg"))
+    three = (
+        _queries(client, f"/training/cohorts/{cohort.pk}/"),
+        _queries(client, f"/training/cohorts/{cohort.pk}/progress.svg"),
+    )
     assert three == one
 
 

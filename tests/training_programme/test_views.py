@@ -18,7 +18,14 @@ from amparo.training.models import (
     QuizAttempt,
     TrainingSession,
 )
-from tests.training_programme.factories import attempt, cohort_with, module, practise, session_for, trainee
+from tests.training_programme.factories import (
+    attempt,
+    cohort_with,
+    module,
+    practise,
+    session_for,
+    trainee,
+)
 
 type LoginIn = Callable[[User, str], Client]
 
@@ -42,7 +49,11 @@ def test_a_lesson_is_rendered_safely_in_the_reader_language(
     spanish = login_in(mx_trainee, "es").get(f"/training/lessons/{lesson.pk}/").content.decode()
     english = login_in(mx_trainee, "en").get(f"/training/lessons/{lesson.pk}/").content.decode()
     assert "<h2>Qué es un perfil</h2>" in spanish
-    assert ("alert(" in spanish, "onerror" in spanish, "<td>Niña no acompañada</td>" in spanish) == (
+    assert (
+        "alert(" in spanish,
+        "onerror" in spanish,
+        "<td>Niña no acompañada</td>" in spanish,
+    ) == (
         False,
         False,
         True,
@@ -50,7 +61,9 @@ def test_a_lesson_is_rendered_safely_in_the_reader_language(
     assert "<h2>What a profile is</h2>" in english
 
 
-def test_marking_a_lesson_read_records_it(course: Course, mx_trainee: User, login_in: LoginIn) -> None:
+def test_marking_a_lesson_read_records_it(
+    course: Course, mx_trainee: User, login_in: LoginIn
+) -> None:
     lesson = module("referral").lessons.get()
     response = login_in(mx_trainee, "en").post(f"/training/lessons/{lesson.pk}/done/")
     assert (response.status_code, LessonCompletion.objects.filter(trainee=mx_trainee).count()) == (
@@ -145,7 +158,9 @@ def test_the_practice_report_explains_what_was_missed(
     course: Course, mx_trainee: User, login_in: LoginIn
 ) -> None:
     found = practise(mx_trainee)
-    html = login_in(mx_trainee, "en").get(f"/training/practice/attempts/{found.pk}/").content.decode()
+    html = (
+        login_in(mx_trainee, "en").get(f"/training/practice/attempts/{found.pk}/").content.decode()
+    )
     assert ("Person in need of international protection" in html, "Refugee commission" in html) == (
         True,
         True,
@@ -266,9 +281,17 @@ def test_guatemalan_lists_show_nothing_mexican(
 ) -> None:
     pages = [
         login_in(gt_trainer, "en").get(url).content.decode()
-        for url in ("/training/", "/training/cohorts/", "/training/sessions/", "/training/essays/", "/training/progress/")
+        for url in (
+            "/training/",
+            "/training/cohorts/",
+            "/training/sessions/",
+            "/training/essays/",
+            "/training/progress/",
+        )
     ] + [login_in(gt_trainee, "en").get("/training/sessions/").content.decode()]
-    assert [("Quetzalsynth" in page, "Trainsynth" in page) for page in pages] == [(False, False)] * 6
+    assert [("Quetzalsynth" in page, "Trainsynth" in page) for page in pages] == [
+        (False, False)
+    ] * 6
 
 
 def test_a_mexican_trainee_does_not_reach_another_trainee_work(
@@ -284,10 +307,15 @@ def test_a_caseworker_has_no_training_pages(
     course: Course, mx_caseworker: User, login_in: LoginIn
 ) -> None:
     client = login_in(mx_caseworker, "en")
-    assert [client.get(url).status_code for url in ("/training/", "/training/practice/")] == [404, 404]
+    assert [client.get(url).status_code for url in ("/training/", "/training/practice/")] == [
+        404,
+        404,
+    ]
 
 
-def test_a_trainee_has_no_trainer_pages(course: Course, mx_trainee: User, login_in: LoginIn) -> None:
+def test_a_trainee_has_no_trainer_pages(
+    course: Course, mx_trainee: User, login_in: LoginIn
+) -> None:
     client = login_in(mx_trainee, "en")
     urls = ("/training/cohorts/", "/training/essays/", "/training/progress/")
     assert [client.get(url).status_code for url in urls] == [404, 404, 404]

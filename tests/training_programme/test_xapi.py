@@ -12,7 +12,14 @@ from amparo.accounts.models import User
 from amparo.training.domain.quizzes import complete_lesson
 from amparo.training.models import Course
 from amparo.training.xapi import statements_for
-from tests.training_programme.factories import attempt, certify, cohort_with, module, practise, session_for
+from tests.training_programme.factories import (
+    attempt,
+    certify,
+    cohort_with,
+    module,
+    practise,
+    session_for,
+)
 
 _IRI = {"type": "string", "pattern": r"^[a-z][a-z0-9+.-]*://\S+$"}
 _LANGUAGE_MAP = {
@@ -149,17 +156,23 @@ def test_the_verbs_are_the_adl_verbs_of_each_record(statements: list[dict[str, A
 
 
 def test_the_actor_is_an_account_never_an_email(statements: list[dict[str, Any]]) -> None:
-    actors = {str(s["actor"]) for s in statements}
-    assert actors == {
-        "{'objectType': 'Agent', 'account': {'homePage': 'https://amparo.example/xapi', 'name': 'lucia.mx'}}"
-    }
+    actors = [s["actor"] for s in statements]
+    account = {"homePage": "https://amparo.example/xapi", "name": "lucia.mx"}
+    assert actors == [{"objectType": "Agent", "account": account}] * len(statements)
+    assert "@" not in str(actors)
 
 
-def test_a_failed_quiz_carries_its_scaled_score_and_success(statements: list[dict[str, Any]]) -> None:
+def test_a_failed_quiz_carries_its_scaled_score_and_success(
+    statements: list[dict[str, Any]],
+) -> None:
     failed = next(s for s in statements if s["verb"]["id"].endswith("/failed"))
     assert (failed["object"]["id"], failed["result"], failed["context"]["language"]) == (
         "https://amparo.example/xapi/activities/courses/test-course/1.0/modules/identification/quiz",
-        {"score": {"scaled": 0.0, "raw": 0.0, "min": 0, "max": 100}, "success": False, "completion": True},
+        {
+            "score": {"scaled": 0.0, "raw": 0.0, "min": 0, "max": 100},
+            "success": False,
+            "completion": True,
+        },
         "es",
     )
     assert failed["object"]["definition"] == {
@@ -180,5 +193,7 @@ def test_the_activity_base_is_configurable(course: Course, mx_trainee: User) -> 
     attempt(mx_trainee, "identification")
     with override_settings(AMPARO_XAPI_BASE="https://lrs.example.org/amparo/"):
         [statement] = statements_for(User.objects.filter(pk=mx_trainee.pk))
-    assert re.match(r"^https://lrs\.example\.org/amparo/activities/courses/", statement["object"]["id"])
+    assert re.match(
+        r"^https://lrs\.example\.org/amparo/activities/courses/", statement["object"]["id"]
+    )
     assert statement["actor"]["account"]["homePage"] == "https://lrs.example.org/amparo"

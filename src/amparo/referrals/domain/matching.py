@@ -1,25 +1,34 @@
 """Services that fit a case: confirmed profiles, needs, location, language, age and sex.
 
-Candidates come from the case's country; each is scored in Python with the reasons it fits
-and the reasons it may not, so the case manager sees why, not just a rank.
+Candidates are filtered in the database (country, and a needed profile or service) and read
+as plain values; each is scored in Python with the reasons it fits and the reasons it may
+not, so the case manager sees why, not just a rank. Only the shown services are loaded as
+objects and only their reasons are translated, which keeps matching fast on large directories.
 """
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from amparo.people.models import Case
-from amparo.referrals.domain.queries import services_matching
+from amparo.referrals.domain.queries import code_in_list, in_country
+from amparo.referrals.enums import ServiceStatus
 from amparo.referrals.models import Service
 
+_SERVES = _("Serves: %(values)s.")
+_NOT_SPECIALISED = _("Not specialised in the person's profiles.")
+_OFFERS = _("Offers the service needed.")
+_SPEAKS = _("Speaks %(values)s.")
+_NO_LANGUAGE = _("Does not list the person's languages: an interpreter is needed.")
+_AGE = _("Outside the service's age range.")
+_SEX = _("Serves another sex only.")
+_UNAVAILABLE = _("Marked as not available now.")
+_FULL = _("No capacity left.")
 
-@dataclass
-class ServiceMatch:
-    service: Service
-    score: int
-    fits: list[str] = field(default_factory=list)
-    misfits: list[str] = field(default_factory=list)
+Reason = tuple[Promise, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -31,61 +40,113 @@ class Needs:
     sex: str = ""
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """The fields of a service that matching reads."""
+
+    pk: object
+    category: str
+    profiles: list[str]
+    languages: list[str]
+    minimum_age: int | None
+    maximum_age: int | None
+    sex: str
+    available: bool
+    capacity: int | None
+
+
+@dataclass
+class Scored:
+    candidate: Candidate
+    score: int = 0
+    fits: list[Reason] = field(default_factory=list)
+    misfits: list[Reason] = field(default_factory=list)
+
+
+@dataclass
+class ServiceMatch:
+    service: Service
+    score: int
+    fits: list[str]
+    misfits: list[str]
+
+
 def needs_of(case: Case, profiles: list[str], categories: list[str] | None = None) -> Needs:
     person = case.person
     age = timezone.localdate().year - person.birth_year if person.birth_year else None
     return Needs(tuple(profiles), tuple(categories or ()), tuple(person.languages), age, person.sex)
 
 
-def score_service(service: Service, needs: Needs) -> ServiceMatch:
-    match = ServiceMatch(service=service, score=0)
-    served = set(service.profiles) & set(needs.profiles)
+def score(candidate: Candidate, needs: Needs) -> Scored:
+    result = Scored(candidate)
+    served = sorted(set(candidate.profiles) & set(needs.profiles))
     if served:
-        match.score += 40 * len(served)
-        match.fits.append(_("Serves: %(profiles)s.") % {"profiles": ", ".join(sorted(served))})
-    elif needs.profiles and service.profiles:
-        match.misfits.append(_("Not specialised in the person's profiles."))
-    if service.category in needs.categories:
-        match.score += 30
-        match.fits.append(_("Offers the service needed."))
-    _check_language(match, service, needs)
-    _check_eligibility(match, service, needs)
-    if not service.available:
-        match.score -= 30
-        match.misfits.append(_("Marked as not available now."))
-    if service.capacity == 0:
-        match.score -= 20
-        match.misfits.append(_("No capacity left."))
-    return match
+        result.score += 40 * len(served)
+        result.fits.append((_SERVES, tuple(served)))
+    elif needs.profiles and candidate.profiles:
+        result.misfits.append((_NOT_SPECIALISED, ()))
+    if candidate.category in needs.categories:
+        result.score += 30
+        result.fits.append((_OFFERS, ()))
+    _language(result, needs)
+    _eligibility(result, needs)
+    return result
 
 
-def _check_language(match: ServiceMatch, service: Service, needs: Needs) -> None:
-    if not needs.languages or not service.languages:
+def _language(result: Scored, needs: Needs) -> None:
+    offered = result.candidate.languages
+    if not needs.languages or not offered:
         return
-    shared = set(service.languages) & set(needs.languages)
+    shared = sorted(set(offered) & set(needs.languages))
     if shared:
-        match.score += 15
-        match.fits.append(_("Speaks %(languages)s.") % {"languages": ", ".join(sorted(shared))})
+        result.score += 15
+        result.fits.append((_SPEAKS, tuple(shared)))
     else:
-        match.score -= 15
-        match.misfits.append(_("Does not list the person's languages: an interpreter is needed."))
+        result.score -= 15
+        result.misfits.append((_NO_LANGUAGE, ()))
 
 
-def _check_eligibility(match: ServiceMatch, service: Service, needs: Needs) -> None:
+def _eligibility(result: Scored, needs: Needs) -> None:
+    c = result.candidate
     if needs.age is not None:
-        too_young = service.minimum_age is not None and needs.age < service.minimum_age
-        too_old = service.maximum_age is not None and needs.age > service.maximum_age
+        too_young = c.minimum_age is not None and needs.age < c.minimum_age
+        too_old = c.maximum_age is not None and needs.age > c.maximum_age
         if too_young or too_old:
-            match.score -= 50
-            match.misfits.append(_("Outside the service's age range."))
-    if service.sex and needs.sex and service.sex not in (needs.sex, "all"):
-        match.score -= 50
-        match.misfits.append(_("Serves another sex only."))
+            result.score -= 50
+            result.misfits.append((_AGE, ()))
+    if c.sex and needs.sex and c.sex != needs.sex:
+        result.score -= 50
+        result.misfits.append((_SEX, ()))
+    if not c.available:
+        result.score -= 30
+        result.misfits.append((_UNAVAILABLE, ()))
+    if c.capacity == 0:
+        result.score -= 20
+        result.misfits.append((_FULL, ()))
+
+
+def candidates_for(country: str, needs: Needs) -> QuerySet[Service]:
+    """Active services of the country that serve a needed profile or offer a needed service."""
+    relevant = Q()
+    for profile in needs.profiles:
+        relevant |= code_in_list("profiles", profile)
+    if needs.categories:
+        relevant |= Q(category__in=needs.categories)
+    rows = Service.objects.filter(Q(status=ServiceStatus.ACTIVE) & in_country(country))
+    return rows.filter(relevant) if relevant else rows
+
+
+def _text(reasons: list[Reason]) -> list[str]:
+    return [str(message) % {"values": ", ".join(values)} if values else str(message) for message, values in reasons]
 
 
 def match_services(case: Case, needs: Needs, *, limit: int = 20) -> list[ServiceMatch]:
     """Ranked services in the case's country that fit the needs, each with its reasons."""
-    candidates = services_matching(country=case.country_id)
-    matches = [score_service(s, needs) for s in candidates]
-    relevant = [m for m in matches if m.fits]
-    return sorted(relevant, key=lambda m: (-m.score, m.service.name))[:limit]
+    fields = ("pk", "category", "profiles", "languages", "minimum_age", "maximum_age", "sex", "available", "capacity")
+    scored = [score(Candidate(*row), needs) for row in candidates_for(case.country_id, needs).values_list(*fields)]
+    shown = sorted((s for s in scored if s.fits), key=lambda s: -s.score)[:limit]
+    services = Service.objects.select_related("organization").in_bulk([s.candidate.pk for s in shown])
+    return [
+        ServiceMatch(services[s.candidate.pk], s.score, _text(s.fits), _text(s.misfits))
+        for s in sorted(shown, key=lambda s: (-s.score, services[s.candidate.pk].name))
+    ]

@@ -7,13 +7,13 @@ from amparo.referrals.enums import ServiceStatus
 from amparo.referrals.models import Service, ServiceAtLocation
 
 
-def _code_in_list(field: str, code: str) -> Q:
+def code_in_list(field: str, code: str) -> Q:
     # A JSON list stored as text on SQLite and as jsonb on PostgreSQL: matching the quoted
     # element ('"es"') finds whole elements on both. Codes hold no quotes (enums, ISO codes).
     return Q(**{f"{field}__icontains": f'"{code}"'})
 
 
-def _in_country(country: str) -> Q:
+def in_country(country: str) -> Q:
     located = ServiceAtLocation.objects.filter(
         service=OuterRef("pk"), location__country_code=country
     )
@@ -47,13 +47,13 @@ def services_matching(
     for word in normalise_name(text or "").split():
         condition &= Q(search_text__contains=word)
     if country:
-        condition &= _in_country(country.upper())
+        condition &= in_country(country.upper())
     if category:
         condition &= Q(category=category)
     if profile:
-        condition &= _code_in_list("profiles", profile)
+        condition &= code_in_list("profiles", profile)
     if language:
-        condition &= _code_in_list("languages", language.lower())
+        condition &= code_in_list("languages", language.lower())
     if age is not None:
         condition &= _for_age(age)
     if sex:

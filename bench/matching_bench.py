@@ -1,0 +1,68 @@
+"""Service matching for a case over a directory of 10,000 services: time per match.
+
+All services are placed in the case's country (the worst case: every one is a candidate).
+Run: .venv/bin/python bench/matching_bench.py [--database-url postgresql://...] [--services 10000]
+"""
+
+import argparse
+import random
+import time
+import uuid
+
+from _common import machine, percentiles, setup_django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--services", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    setup_django(args.database_url)
+
+    from amparo.accounts.domain.reference import load_reference_data
+    from amparo.accounts.models import Agency, Country, User
+    from amparo.people.domain.cases import PersonData, open_case, register_person
+    from amparo.referrals.domain.matching import Needs, match_services
+    from amparo.referrals.enums import ServedProfile, ServiceCategory
+    from amparo.referrals.models import Organization, Service, search_text_of
+
+    load_reference_data()
+    rng = random.Random(5)
+    mexico = Country.objects.get(code="MX")
+    orgs = Organization.objects.bulk_create(
+        [Organization(id=uuid.uuid4(), name=f"Synthetic org {i}", country=mexico) for i in range(500)]
+    )
+    services = []
+    for i in range(args.services):
+        name = f"Synthetic service {i}"
+        services.append(
+            Service(
+                id=uuid.uuid4(),
+                organization=orgs[i % len(orgs)],
+                name=name,
+                search_text=search_text_of(name, ""),
+                category=rng.choice(ServiceCategory.values),
+                profiles=rng.sample(ServedProfile.values, k=2),
+                languages=rng.sample(["es", "en", "fr", "ht", "pt"], k=2),
+                minimum_age=rng.choice([None, 0, 18]),
+            )
+        )
+    Service.objects.bulk_create(services, batch_size=2000)
+    actor = User.objects.create(username="bench")
+    person = register_person(PersonData(given_names="Synth", languages=["ht"], nationalities=["HT"]), actor=actor)
+    case = open_case(person, actor=actor, agency=Agency.objects.get(code="mx-oim"))
+    needs = Needs(profiles=("international_protection", "unaccompanied_child"), categories=("asylum",), languages=("ht",), age=16)
+    match_services(case, needs)
+    samples = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        found = match_services(case, needs)
+        samples.append((time.perf_counter() - start) * 1000)
+    engine = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"machine: {machine()}")
+    print(f"matching over {args.services:,} services on {engine} ({len(found)} shown): {percentiles(samples)}")
+
+
+if __name__ == "__main__":
+    main()
