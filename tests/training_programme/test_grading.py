@@ -1,6 +1,7 @@
 """Grading each question type, with Moodle's weights, partial credit and feedback."""
 
 import pytest
+from django.utils.translation import override
 
 from amparo.training.gift import parse_gift
 from amparo.training.grading import Grade, ResponseError, attempt_percent, clean_response, grade
@@ -109,7 +110,7 @@ def test_a_response_that_does_not_fit_is_refused(
     raw: object,
     problem: str,
 ) -> None:
-    with pytest.raises(ResponseError) as caught:
+    with override("en"), pytest.raises(ResponseError) as caught:
         clean_response(question, raw)
     assert str(caught.value) == problem
 

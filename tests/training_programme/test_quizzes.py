@@ -2,6 +2,7 @@
 mark per module, and the certificate once every module is passed."""
 
 import pytest
+from django.utils.translation import override
 
 from amparo.accounts.models import User
 from amparo.protection.models import AuditEvent
@@ -77,7 +78,7 @@ def test_nobody_grades_their_own_essay(course: Course, trainer: User) -> None:
 def test_responses_that_do_not_fit_are_refused_naming_each_and_nothing_is_saved(
     course: Course, mx_trainee: User
 ) -> None:
-    with pytest.raises(ResponsesError) as caught:
+    with override("en"), pytest.raises(ResponsesError) as caught:
         submit_quiz(
             module("identification"), actor=mx_trainee, lang="es", responses={1: 9, 2: "maybe"}
         )

@@ -21,7 +21,9 @@ def test_every_lesson_quiz_and_practice_page_of_the_shipped_content_renders(
 ) -> None:
     urls = [f"/training/lessons/{pk}/" for pk in Lesson.objects.values_list("pk", flat=True)]
     urls += [f"/training/modules/{pk}/quiz/" for pk in Module.objects.values_list("pk", flat=True)]
-    urls += [f"/training/practice/{pk}/" for pk in PracticeCase.objects.values_list("pk", flat=True)]
+    urls += [
+        f"/training/practice/{pk}/" for pk in PracticeCase.objects.values_list("pk", flat=True)
+    ]
     for lang in ("es", "en", "fr"):
         client = login_in(mx_trainee, lang)
         failed = [url for url in urls if client.get(url).status_code != 200]

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from amparo.training.enums import QuestionType
 
 type Feedback = dict[str, str]
@@ -35,7 +37,8 @@ class Grade:
 
 
 class ResponseError(ValueError):
-    """A response that does not fit its question (a wrong type or an unknown choice)."""
+    """A response that does not fit its question (a wrong type or an unknown choice); the
+    message is in the active language."""
 
 
 # --- Cleaning raw responses (from a form or JSON) ----------------------------------------------
@@ -55,7 +58,7 @@ def clean_response(question: dict[str, Any], raw: object) -> object:
     if kind == QuestionType.MATCHING:
         return _clean_matching(question, raw)
     if not isinstance(raw, str) or len(raw) > MAX_TEXT:
-        raise ResponseError(f"must be text of at most {MAX_TEXT} characters")
+        raise ResponseError(_("must be text of at most %(count)s characters") % {"count": MAX_TEXT})
     return raw
 
 
@@ -63,7 +66,9 @@ def _index(raw: object, count: int) -> int:
     if isinstance(raw, str) and raw.isdigit():
         raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw < count:
-        raise ResponseError(f"must be the number of an answer, from 0 to {count - 1}")
+        raise ResponseError(
+            _("must be the number of an answer, from 0 to %(last)s") % {"last": count - 1}
+        )
     return raw
 
 
@@ -72,7 +77,7 @@ def _clean_choice(question: dict[str, Any], raw: object) -> int | list[int]:
     if not question["multiple_answers"]:
         return _index(raw, count)
     if not isinstance(raw, list | tuple):
-        raise ResponseError("must be a list of answer numbers")
+        raise ResponseError(_("must be a list of answer numbers"))
     return sorted({_index(item, count) for item in raw})
 
 
@@ -81,16 +86,16 @@ def _clean_bool(raw: object) -> bool:
         return raw
     if raw in ("true", "false"):
         return raw == "true"
-    raise ResponseError("must be true or false")
+    raise ResponseError(_("must be true or false"))
 
 
 def _clean_number(raw: object) -> float:
     try:
         value = float(str(raw).replace(",", ".")) if isinstance(raw, str) else float(raw)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ResponseError("must be a number") from None
+        raise ResponseError(_("must be a number")) from None
     if isinstance(raw, bool) or not math.isfinite(value):
-        raise ResponseError("must be a number")
+        raise ResponseError(_("must be a number"))
     return value
 
 
@@ -98,9 +103,11 @@ def _clean_matching(question: dict[str, Any], raw: object) -> list[str | None]:
     pairs = question["answers"]
     rights = {pair["right"] for pair in pairs}
     if not isinstance(raw, list | tuple) or len(raw) != len(pairs):
-        raise ResponseError(f"must be a list of {len(pairs)} answers, one per item")
+        raise ResponseError(
+            _("must be a list of %(count)s answers, one per item") % {"count": len(pairs)}
+        )
     if any(item is not None and item not in rights for item in raw):
-        raise ResponseError("holds an answer that is not one of the choices")
+        raise ResponseError(_("holds an answer that is not one of the choices"))
     return [item or None for item in raw]
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.protection.domain.audit import record_event
@@ -54,7 +55,7 @@ def submit_quiz(
     """
     questions = list(quiz_questions(module, lang))
     if not questions:
-        raise QuizError("this module has no questions yet")
+        raise QuizError(_("This module has no questions yet."))
     cleaned, problems = {}, {}
     for question in questions:
         try:
@@ -122,7 +123,7 @@ def grade_essay(answer: AttemptAnswer, *, actor: User, percent: int, comment: st
     not an essay, one already graded, and a trainer's own essay.
     """
     if not 0 <= percent <= 100:
-        raise QuizError("the grade must be between 0 and 100")
+        raise QuizError(_("The grade must be between 0 and 100."))
     with transaction.atomic():
         attempt = (
             QuizAttempt.objects.select_for_update()
@@ -131,9 +132,9 @@ def grade_essay(answer: AttemptAnswer, *, actor: User, percent: int, comment: st
         )
         answer = AttemptAnswer.objects.get(pk=answer.pk)
         if answer.question["type"] != QuestionType.ESSAY or answer.score is not None:
-            raise QuizError("this answer is not an essay waiting for a grade")
+            raise QuizError(_("This answer is not an essay waiting for a grade."))
         if attempt.trainee_id == actor.pk:
-            raise QuizError("nobody grades their own essay")
+            raise QuizError(_("Nobody grades their own essay."))
         answer.score, answer.comment = percent / 100, comment.strip()
         answer.graded_by, answer.graded_at = actor, timezone.now()
         answer.save(update_fields=["score", "comment", "graded_by", "graded_at"])

@@ -20,6 +20,15 @@ from amparo.casework.enums import ApprovalDecision, ClosureReason
 from amparo.casework.models import Approval
 from amparo.people.enums import CaseStatus as S
 from amparo.people.models import Case
+from amparo.referrals.domain.referrals import (
+    accept_referral,
+    acknowledge_referral,
+    complete_referral,
+    decline_referral,
+    draft_referral,
+    send_referral,
+)
+from amparo.referrals.models import Service
 
 ORDER: list[str] = [
     S.IDENTIFIED,
@@ -108,8 +117,38 @@ def _plan(case: Case, actor: User, rng: random.Random, approver: User | None) ->
         decide_approval(pending, actor=approver, approve=True, expected_version=case.version)
 
 
+def _refer(case: Case, actor: User, rng: random.Random, receiver: User) -> None:
+    """Refer to the institution where the demo's receiving officer works, with consent."""
+    agency = receiver.memberships.all()[0].agency
+    record_consent(case, ConsentInput(purpose="sharing", method="written", recipient=agency), actor=actor)
+    service = Service.objects.filter(organization__agency=agency).first()
+    urgency = rng.choice(["emergency", "urgent", "normal", "normal"])
+    referral = draft_referral(
+        case, actor=actor, receiving_agency=agency, kind="asylum", urgency=urgency, service=service
+    )
+    send_referral(referral, actor=actor)
+    step = rng.random()
+    if step < 0.25:
+        return  # waiting in the inbox
+    acknowledge_referral(referral, actor=receiver)
+    if step < 0.5:
+        return
+    if step < 0.6:
+        decline_referral(referral, actor=receiver, reason="Synthetic: outside our mandate.")
+        return
+    accept_referral(referral, actor=receiver)
+    if step > 0.8:
+        complete_referral(referral, actor=receiver, outcome="Synthetic: claim registered.")
+
+
 def advance_case(
-    case: Case, *, actor: User, target: str, rng: random.Random, approver: User | None
+    case: Case,
+    *,
+    actor: User,
+    target: str,
+    rng: random.Random,
+    approver: User | None,
+    receiver: User | None = None,
 ) -> None:
     """Move a fresh case (stage `identified`) to `target`, the way a caseworker would."""
     if not _reached(target, S.REGISTERED):
@@ -141,6 +180,8 @@ def advance_case(
             _plan(case, actor, rng, approver)
             case.refresh_from_db()
         _step(case, actor, stage)
+    if receiver is not None and _reached(target, S.PLAN_AGREED):
+        _refer(case, actor, rng, receiver)
     if target == S.MONITORING and rng.random() < 0.4:
         # Left waiting, so that supervisors find requests in their approvals page.
         request_closure(

@@ -14,7 +14,7 @@ from amparo.accounts.domain.users import create_staff_user
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Agency, User
 from amparo.people.domain.cases import PersonData, open_case, register_person
-from amparo.people.domain.demo_stages import advance_case
+from amparo.demo.stages import advance_case
 from amparo.people.enums import Sex
 
 DEMO_PASSWORD = "amparo-demo-2026"  # noqa: S105  (synthetic demo accounts only)
@@ -110,6 +110,7 @@ def seed_demo_cases(total: int = 200, seed: int = 2026) -> int:
     managers = _by_country("manager.")
     supervisors = _by_country("supervisor.")
     officer = User.objects.get(username="officer.mx")
+    comar = User.objects.prefetch_related("memberships__agency").get(username="receiving.mx")
     countries = sorted(managers)
     with transaction.atomic():
         for index in range(total):
@@ -123,9 +124,9 @@ def seed_demo_cases(total: int = 200, seed: int = 2026) -> int:
             person = register_person(data, actor=creator, is_synthetic=True)
             case = open_case(person, actor=creator, agency=agency, assigned_to=manager)
             target = DEMO_TARGETS[(index // len(countries)) % len(DEMO_TARGETS)]
-            advance_case(
-                case, actor=manager, target=target, rng=rng, approver=supervisors.get(country)
-            )
+            receiver = comar if country == "MX" else None
+            approver = supervisors.get(country)
+            advance_case(case, actor=manager, target=target, rng=rng, approver=approver, receiver=receiver)
     return total
 
 

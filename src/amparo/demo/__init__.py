@@ -1,0 +1,1 @@
+"""Synthetic demo data, built through the same domain functions as real work."""
