@@ -125,5 +125,6 @@ def main() -> None:
     listing = percentiles(measure(boss, ["/cases/"], args.requests))
     print(f"case list (supervisor, agency with ~{args.cases // 11:,} cases): {listing}")
 
+
 if __name__ == "__main__":
     main()

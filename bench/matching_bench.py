@@ -31,7 +31,10 @@ def main() -> None:
     rng = random.Random(5)
     mexico = Country.objects.get(code="MX")
     orgs = Organization.objects.bulk_create(
-        [Organization(id=uuid.uuid4(), name=f"Synthetic org {i}", country=mexico) for i in range(500)]
+        [
+            Organization(id=uuid.uuid4(), name=f"Synthetic org {i}", country=mexico)
+            for i in range(500)
+        ]
     )
     services = []
     for i in range(args.services):
@@ -50,9 +53,16 @@ def main() -> None:
         )
     Service.objects.bulk_create(services, batch_size=2000)
     actor = User.objects.create(username="bench")
-    person = register_person(PersonData(given_names="Synth", languages=["ht"], nationalities=["HT"]), actor=actor)
+    person = register_person(
+        PersonData(given_names="Synth", languages=["ht"], nationalities=["HT"]), actor=actor
+    )
     case = open_case(person, actor=actor, agency=Agency.objects.get(code="mx-oim"))
-    needs = Needs(profiles=("international_protection", "unaccompanied_child"), categories=("asylum",), languages=("ht",), age=16)
+    needs = Needs(
+        profiles=("international_protection", "unaccompanied_child"),
+        categories=("asylum",),
+        languages=("ht",),
+        age=16,
+    )
     match_services(case, needs)
     samples = []
     for _ in range(args.runs):
@@ -61,7 +71,10 @@ def main() -> None:
         samples.append((time.perf_counter() - start) * 1000)
     engine = "PostgreSQL" if args.database_url else "SQLite"
     print(f"machine: {machine()}")
-    print(f"matching over {args.services:,} services on {engine} ({len(found)} shown): {percentiles(samples)}")
+    print(
+        f"matching over {args.services:,} services on {engine} ({len(found)} shown): "
+        f"{percentiles(samples)}"
+    )
 
 
 if __name__ == "__main__":

@@ -17,12 +17,20 @@ from tests.conftest import PASSWORD
 def comar_officer(reference: None) -> User:
     seed_directory_from_agencies()
     return create_staff_user(
-        "rita.comar", password=PASSWORD, memberships=[(Agency.objects.get(code="mx-comar"), Role.RECEIVING_OFFICER)]
+        "rita.comar",
+        password=PASSWORD,
+        memberships=[(Agency.objects.get(code="mx-comar"), Role.RECEIVING_OFFICER)],
     )
 
 
-def test_the_directory_api_filters_services(login: Callable[[User], Client], mx_caseworker: User, comar_officer: User) -> None:
-    body = login(mx_caseworker).get("/api/directory/services", {"country": "MX", "category": "asylum"}).json()
+def test_the_directory_api_filters_services(
+    login: Callable[[User], Client], mx_caseworker: User, comar_officer: User
+) -> None:
+    body = (
+        login(mx_caseworker)
+        .get("/api/directory/services", {"country": "MX", "category": "asylum"})
+        .json()
+    )
     assert [s["agency"] for s in body] == ["mx-acnur", "mx-comar"]  # UNHCR and COMAR
 
 
@@ -32,7 +40,9 @@ def test_a_referral_through_the_api_end_to_end(
     sender, receiver = login(mx_caseworker), login(comar_officer)
     service = Service.objects.get(organization__agency__code="mx-comar")
     created = sender.post(
-        f"/api/cases/{mx_case.pk}/referrals", {"service": str(service.pk), "kind": "asylum"}, content_type="application/json"
+        f"/api/cases/{mx_case.pk}/referrals",
+        {"service": str(service.pk), "kind": "asylum"},
+        content_type="application/json",
     )
     assert created.status_code == 201
     referral_id = created.json()["id"]
@@ -40,7 +50,9 @@ def test_a_referral_through_the_api_end_to_end(
     assert refused.status_code == 409
     record_consent(
         mx_case,
-        ConsentInput(purpose="sharing", method="written", recipient=Agency.objects.get(code="mx-comar")),
+        ConsentInput(
+            purpose="sharing", method="written", recipient=Agency.objects.get(code="mx-comar")
+        ),
         actor=mx_caseworker,
     )
     sent = sender.post(f"/api/referrals/{referral_id}/send", {}, content_type="application/json")
@@ -48,9 +60,13 @@ def test_a_referral_through_the_api_end_to_end(
     inbox = receiver.get("/api/referrals/inbox").json()
     assert [r["id"] for r in inbox] == [referral_id]
     assert inbox[0]["shared_data"]["given_names"] == "Xiomarafake"
-    declined = receiver.post(f"/api/referrals/{referral_id}/decline", {"reason": ""}, content_type="application/json")
+    declined = receiver.post(
+        f"/api/referrals/{referral_id}/decline", {"reason": ""}, content_type="application/json"
+    )
     assert declined.status_code == 422
-    accepted = receiver.post(f"/api/referrals/{referral_id}/accept", {}, content_type="application/json")
+    accepted = receiver.post(
+        f"/api/referrals/{referral_id}/accept", {}, content_type="application/json"
+    )
     assert accepted.json()["status"] == "accepted"
 
 
@@ -59,7 +75,11 @@ def test_the_receiver_cannot_use_sender_actions(
 ) -> None:
     service = Service.objects.get(organization__agency__code="mx-comar")
     created = login(mx_caseworker).post(
-        f"/api/cases/{mx_case.pk}/referrals", {"service": str(service.pk), "kind": "asylum"}, content_type="application/json"
+        f"/api/cases/{mx_case.pk}/referrals",
+        {"service": str(service.pk), "kind": "asylum"},
+        content_type="application/json",
     )
-    response = login(comar_officer).post(f"/api/referrals/{created.json()['id']}/send", {}, content_type="application/json")
+    response = login(comar_officer).post(
+        f"/api/referrals/{created.json()['id']}/send", {}, content_type="application/json"
+    )
     assert response.status_code == 404

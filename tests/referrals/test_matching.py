@@ -6,7 +6,8 @@ from amparo.referrals.domain.seed import seed_directory_from_agencies
 
 def _candidate(**overrides: object) -> Candidate:
     values: dict[str, object] = {
-        "pk": 1, "category": "asylum", "profiles": ["international_protection"], "languages": ["es"],
+        "pk": 1, "category": "asylum", "profiles": ["international_protection"],
+        "languages": ["es"],
         "minimum_age": None, "maximum_age": None, "sex": "", "available": True, "capacity": None,
     }  # fmt: skip
     return Candidate(**{**values, **overrides})  # type: ignore[arg-type]
@@ -32,7 +33,9 @@ def test_what_does_not_fit_is_said() -> None:
     ]
 
 
-def test_matching_ranks_services_of_the_case_country(reference: None, mx_case: Case, mx_caseworker: User) -> None:
+def test_matching_ranks_services_of_the_case_country(
+    reference: None, mx_case: Case, mx_caseworker: User
+) -> None:
     seed_directory_from_agencies()
     matches = match_services(mx_case, Needs(profiles=("international_protection",)))
     agencies = [m.service.organization.agency.code for m in matches]

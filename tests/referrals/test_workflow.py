@@ -32,7 +32,9 @@ def comar(reference: None) -> Agency:
 
 @pytest.fixture
 def comar_officer(comar: Agency) -> User:
-    user = create_staff_user("rita.comar", password=PASSWORD, memberships=[(comar, Role.RECEIVING_OFFICER)])
+    user = create_staff_user(
+        "rita.comar", password=PASSWORD, memberships=[(comar, Role.RECEIVING_OFFICER)]
+    )
     user.email = "rita.comar@example.org"
     user.save(update_fields=["email"])
     return user
@@ -41,11 +43,20 @@ def comar_officer(comar: Agency) -> User:
 @pytest.fixture
 def draft(mx_case: Case, mx_caseworker: User, comar: Agency) -> Referral:
     service = Service.objects.get(organization__agency=comar)
-    return flow.draft_referral(mx_case, actor=mx_caseworker, receiving_agency=comar, kind="asylum", urgency="urgent", service=service)
+    return flow.draft_referral(
+        mx_case,
+        actor=mx_caseworker,
+        receiving_agency=comar,
+        kind="asylum",
+        urgency="urgent",
+        service=service,
+    )
 
 
 def _consent_to(case: Case, actor: User, agency: Agency) -> None:
-    record_consent(case, ConsentInput(purpose="sharing", method="written", recipient=agency), actor=actor)
+    record_consent(
+        case, ConsentInput(purpose="sharing", method="written", recipient=agency), actor=actor
+    )
 
 
 def test_a_referral_cannot_be_sent_without_consent(draft: Referral, mx_caseworker: User) -> None:
@@ -55,7 +66,9 @@ def test_a_referral_cannot_be_sent_without_consent(draft: Referral, mx_caseworke
     assert (draft.status, draft.shared_data) == ("draft", None)
 
 
-def test_consent_for_another_recipient_does_not_open_the_gate(draft: Referral, mx_caseworker: User, mx_case: Case) -> None:
+def test_consent_for_another_recipient_does_not_open_the_gate(
+    draft: Referral, mx_caseworker: User, mx_case: Case
+) -> None:
     _consent_to(mx_case, mx_caseworker, Agency.objects.get(code="mx-ceav"))
     with pytest.raises(ConsentRequired):
         flow.send_referral(draft, actor=mx_caseworker)
@@ -66,7 +79,11 @@ def test_a_recorded_legal_basis_opens_the_gate_and_the_referral_shows_it(
 ) -> None:
     consent = record_consent(
         mx_case,
-        ConsentInput(purpose="referral", legal_basis="vital_interest", justification="Synthetic: unconscious, urgent care."),
+        ConsentInput(
+            purpose="referral",
+            legal_basis="vital_interest",
+            justification="Synthetic: unconscious, urgent care.",
+        ),
         actor=mx_caseworker,
     )
     flow.send_referral(draft, actor=mx_caseworker)
@@ -86,21 +103,38 @@ def test_sending_shares_only_the_minimum_data_and_sets_the_deadline(
     with django_capture_on_commit_callbacks(execute=True):
         flow.send_referral(draft, actor=mx_caseworker, profiles=["international_protection"])
     assert set(draft.shared_data) == {
-        "given_names", "first_surname", "second_surname", "sex", "birth_date", "nationalities", "languages",
+        "given_names", "first_surname", "second_surname", "sex", "birth_date", "nationalities",
+        "languages",
         "phone", "documents", "profiles", "urgency", "case_reference",
     }  # fmt: skip
     assert draft.shared_data["profiles"] == ["international_protection"]
-    assert before + dt.timedelta(hours=24) <= draft.acknowledge_due_at <= timezone.now() + dt.timedelta(hours=24)
+    assert (
+        before + dt.timedelta(hours=24)
+        <= draft.acknowledge_due_at
+        <= timezone.now() + dt.timedelta(hours=24)
+    )
     assert len(mail.outbox) == 1
     assert "Xiomarafake" not in mail.outbox[0].body
     assert mail.outbox[0].to == ["rita.comar@example.org"]
 
 
-def test_a_health_referral_carries_fewer_fields(mx_case: Case, mx_caseworker: User, comar: Agency) -> None:
-    referral = flow.draft_referral(mx_case, actor=mx_caseworker, receiving_agency=comar, kind="health", urgency="emergency")
+def test_a_health_referral_carries_fewer_fields(
+    mx_case: Case, mx_caseworker: User, comar: Agency
+) -> None:
+    referral = flow.draft_referral(
+        mx_case, actor=mx_caseworker, receiving_agency=comar, kind="health", urgency="emergency"
+    )
     _consent_to(mx_case, mx_caseworker, comar)
     flow.send_referral(referral, actor=mx_caseworker)
-    assert set(referral.shared_data) == {"given_names", "first_surname", "sex", "birth_year", "languages", "urgency", "case_reference"}
+    assert set(referral.shared_data) == {
+        "given_names",
+        "first_surname",
+        "sex",
+        "birth_year",
+        "languages",
+        "urgency",
+        "case_reference",
+    }
 
 
 def test_narratives_are_shared_only_when_added(draft: Referral) -> None:
@@ -108,7 +142,9 @@ def test_narratives_are_shared_only_when_added(draft: Referral) -> None:
 
 
 @override_settings(AMPARO_REFERRAL_ACK_HOURS={"emergency": 1, "urgent": 2, "normal": 3})
-def test_deadlines_are_configurable(draft: Referral, mx_caseworker: User, mx_case: Case, comar: Agency) -> None:
+def test_deadlines_are_configurable(
+    draft: Referral, mx_caseworker: User, mx_case: Case, comar: Agency
+) -> None:
     _consent_to(mx_case, mx_caseworker, comar)
     flow.send_referral(draft, actor=mx_caseworker)
     assert round((draft.acknowledge_due_at - draft.sent_at).total_seconds()) == 2 * 3600
@@ -126,11 +162,15 @@ def test_the_receiver_acknowledges_accepts_and_completes(
         flow.complete_referral(received, actor=comar_officer, outcome=" ")
     flow.complete_referral(received, actor=comar_officer, outcome="Claim registered.")
     assert received.status == "completed"
-    actions = list(AuditEvent.objects.filter(action="referral.transitioned").values_list("payload", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(action="referral.transitioned").values_list("payload", flat=True)
+    )
     assert [p["to"] for p in actions] == ["sent", "acknowledged", "accepted", "completed"]
 
 
-def test_declining_needs_a_reason(draft: Referral, mx_caseworker: User, mx_case: Case, comar: Agency, comar_officer: User) -> None:
+def test_declining_needs_a_reason(
+    draft: Referral, mx_caseworker: User, mx_case: Case, comar: Agency, comar_officer: User
+) -> None:
     _consent_to(mx_case, mx_caseworker, comar)
     flow.send_referral(draft, actor=mx_caseworker)
     with pytest.raises(ValidationError):
@@ -169,9 +209,16 @@ def test_only_a_supervisor_revokes_and_the_data_is_erased(
     assert (draft.status, draft.shared_data) == ("revoked", None)
 
 
-def test_enforcement_bodies_are_refused_as_recipients(mx_case: Case, mx_caseworker: User, reference: None) -> None:
+def test_enforcement_bodies_are_refused_as_recipients(
+    mx_case: Case, mx_caseworker: User, reference: None
+) -> None:
     with pytest.raises(ValidationError):
-        flow.draft_referral(mx_case, actor=mx_caseworker, receiving_agency=Agency.objects.get(code="us-ice"), kind="legal")
+        flow.draft_referral(
+            mx_case,
+            actor=mx_caseworker,
+            receiving_agency=Agency.objects.get(code="us-ice"),
+            kind="legal",
+        )
 
 
 def test_the_inbox_shows_sent_referrals_but_never_drafts(
@@ -190,5 +237,10 @@ def test_kpis_count_acknowledgement_time_and_rates(
     flow.send_referral(draft, actor=mx_caseworker)
     flow.accept_referral(draft, actor=comar_officer)
     kpis = kpis_for_agency(comar.pk, "COMAR")
-    assert (kpis.received, kpis.acceptance_rate, kpis.completion_rate, kpis.overdue) == (1, 1.0, 0.0, 0)
+    assert (kpis.received, kpis.acceptance_rate, kpis.completion_rate, kpis.overdue) == (
+        1,
+        1.0,
+        0.0,
+        0,
+    )
     assert kpis.median_hours_to_acknowledge == 0.0

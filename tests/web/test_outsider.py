@@ -10,13 +10,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from amparo.accounts.models import Agency, User
-from amparo.referrals.domain.referrals import draft_referral, send_referral
-from amparo.referrals.domain.seed import seed_directory_from_agencies
 from amparo.assessment.domain.assessments import FindingInput, record_assessment
 from amparo.casework.domain.consent import ConsentInput, record_consent
 from amparo.casework.domain.lifecycle import request_closure
 from amparo.casework.domain.tasks import create_task
 from amparo.people.models import Case
+from amparo.referrals.domain.referrals import draft_referral, send_referral
+from amparo.referrals.domain.seed import seed_directory_from_agencies
 from amparo.screening.domain.screenings import attach_to_case, decide_profiles, submit_screening
 from tests.screening.builders import child
 
@@ -65,7 +65,11 @@ def mexican_data(mx_case: Case, mx_caseworker: User, mx_supervisor: User) -> dic
     attach_to_case(screening, actor=mx_caseworker, case=mx_case)
     seed_directory_from_agencies()
     comar = Agency.objects.get(code="mx-comar")
-    record_consent(mx_case, ConsentInput(purpose="sharing", method="written", recipient=comar), actor=mx_caseworker)
+    record_consent(
+        mx_case,
+        ConsentInput(purpose="sharing", method="written", recipient=comar),
+        actor=mx_caseworker,
+    )
     referral = draft_referral(mx_case, actor=mx_caseworker, receiving_agency=comar, kind="asylum")
     send_referral(referral, actor=mx_caseworker)
     from tests.training_programme.factories import mexican_training_ids  # training objects
@@ -124,7 +128,9 @@ def test_the_guatemalan_caseworker_sees_nothing_mexican(
         missing = {name: ("accept" if name == "action" else "987654321") for name in mexican_data}
         absent = getattr(client, method)(_fill(route, missing))
         assert response.status_code == absent.status_code, f"{method.upper()} {url}"
-        assert response.status_code in {400, 404, 405}, f"{method.upper()} {url}: {response.status_code}"
+        assert response.status_code in {400, 404, 405}, (
+            f"{method.upper()} {url}: {response.status_code}"
+        )
     else:
         assert response.status_code in {200, 302, 400, 404, 405, 422}, (
             f"{url}: {response.status_code}"

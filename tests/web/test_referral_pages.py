@@ -19,21 +19,32 @@ from tests.conftest import PASSWORD
 def comar_officer(reference: None) -> User:
     seed_directory_from_agencies()
     return create_staff_user(
-        "rita.comar", password=PASSWORD, memberships=[(Agency.objects.get(code="mx-comar"), Role.RECEIVING_OFFICER)]
+        "rita.comar",
+        password=PASSWORD,
+        memberships=[(Agency.objects.get(code="mx-comar"), Role.RECEIVING_OFFICER)],
     )
 
 
 def _send(client: Client, case: Case, kind: str = "asylum") -> Referral:
     service = Service.objects.get(organization__agency__code="mx-comar")
-    client.post(f"/cases/{case.pk}/referrals/new/", {"service": str(service.pk), "kind": kind, "urgency": "urgent"})
+    client.post(
+        f"/cases/{case.pk}/referrals/new/",
+        {"service": str(service.pk), "kind": kind, "urgency": "urgent"},
+    )
     referral = Referral.objects.get(case=case)
     client.post(f"/referrals/{referral.pk}/send/")
     referral.refresh_from_db()
     return referral
 
 
-def test_the_directory_searches_by_text_and_country(login: Callable[[User], Client], mx_caseworker: User, comar_officer: User) -> None:
-    html = login(mx_caseworker).get("/directory/", {"text": "refugiados", "country": "MX"}).content.decode()
+def test_the_directory_searches_by_text_and_country(
+    login: Callable[[User], Client], mx_caseworker: User, comar_officer: User
+) -> None:
+    html = (
+        login(mx_caseworker)
+        .get("/directory/", {"text": "refugiados", "country": "MX"})
+        .content.decode()
+    )
     assert "Comisión Mexicana de Ayuda a Refugiados" in html
 
 
@@ -43,7 +54,9 @@ def test_a_referral_goes_from_the_case_to_the_receivers_inbox_and_back(
     sender = login(mx_caseworker)
     record_consent(
         mx_case,
-        ConsentInput(purpose="sharing", method="written", recipient=Agency.objects.get(code="mx-comar")),
+        ConsentInput(
+            purpose="sharing", method="written", recipient=Agency.objects.get(code="mx-comar")
+        ),
         actor=mx_caseworker,
     )
     assert "Comisión Mexicana" in sender.get(f"/cases/{mx_case.pk}/referrals/new/").content.decode()
@@ -76,7 +89,9 @@ def test_the_receiver_cannot_send_or_revoke(
 ) -> None:
     record_consent(
         mx_case,
-        ConsentInput(purpose="sharing", method="written", recipient=Agency.objects.get(code="mx-comar")),
+        ConsentInput(
+            purpose="sharing", method="written", recipient=Agency.objects.get(code="mx-comar")
+        ),
         actor=mx_caseworker,
     )
     referral = _send(login(mx_caseworker), mx_case)
@@ -86,11 +101,17 @@ def test_the_receiver_cannot_send_or_revoke(
 
 
 def test_the_slip_carries_only_the_minimum_data(
-    login: Callable[[User], Client], mx_caseworker: User, mx_case: Case, comar_officer: User, tmp_path: Path
+    login: Callable[[User], Client],
+    mx_caseworker: User,
+    mx_case: Case,
+    comar_officer: User,
+    tmp_path: Path,
 ) -> None:
     record_consent(
         mx_case,
-        ConsentInput(purpose="sharing", method="written", recipient=Agency.objects.get(code="mx-comar")),
+        ConsentInput(
+            purpose="sharing", method="written", recipient=Agency.objects.get(code="mx-comar")
+        ),
         actor=mx_caseworker,
     )
     referral = _send(login(mx_caseworker), mx_case, kind="health")  # no phone or documents

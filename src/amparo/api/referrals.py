@@ -114,8 +114,13 @@ def search_services(
     language: str | None = None,
     limit: int = 50,
 ) -> list[ServiceOut]:
-    rows = services_matching(text=text, country=country, category=category, profile=profile, language=language)
-    return [_service_out(s) for s in rows.select_related("organization__agency")[: max(1, min(limit, 200))]]
+    rows = services_matching(
+        text=text, country=country, category=category, profile=profile, language=language
+    )
+    return [
+        _service_out(s)
+        for s in rows.select_related("organization__agency")[: max(1, min(limit, 200))]
+    ]
 
 
 @router.get("/referrals", response=list[ReferralOut])
@@ -127,7 +132,10 @@ def list_referrals(request: HttpRequest, limit: int = 50, offset: int = 0) -> li
 
 @router.get("/referrals/inbox", response=list[ReferralOut])
 def inbox(request: HttpRequest, limit: int = 50) -> list[ReferralOut]:
-    return [_referral_out(r, receiver=True) for r in inbox_for(_user(request))[: max(1, min(limit, 200))]]
+    return [
+        _referral_out(r, receiver=True)
+        for r in inbox_for(_user(request))[: max(1, min(limit, 200))]
+    ]
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)
@@ -135,11 +143,18 @@ def get_referral(request: HttpRequest, referral_id: int) -> ReferralOut:
     user = _user(request)
     referral = get_referral_for(user, referral_id)
     receiver = is_receiver(user, referral)
-    record_event(AuditAction.REFERRAL_VIEWED, actor=user, subject=referral, payload={"as": "receiver" if receiver else "sender"})
+    record_event(
+        AuditAction.REFERRAL_VIEWED,
+        actor=user,
+        subject=referral,
+        payload={"as": "receiver" if receiver else "sender"},
+    )
     return _referral_out(referral, receiver=receiver)
 
 
-@router.post("/cases/{case_id}/referrals", response={201: ReferralOut, 404: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/cases/{case_id}/referrals", response={201: ReferralOut, 404: ErrorOut, 422: ErrorOut}
+)
 def draft(request: HttpRequest, case_id: int, data: ReferralIn) -> Status[ReferralOut]:
     user = _user(request)
     case = get_case_for(user, case_id, write=True)
@@ -148,14 +163,23 @@ def draft(request: HttpRequest, case_id: int, data: ReferralIn) -> Status[Referr
     if service is None or agency is None:
         raise ValidationError({"service": "unknown service, or not linked to an institution"})
     referral = flow.draft_referral(
-        case, actor=user, receiving_agency=agency, kind=data.kind, urgency=data.urgency, service=service, narrative=data.narrative
+        case,
+        actor=user,
+        receiving_agency=agency,
+        kind=data.kind,
+        urgency=data.urgency,
+        service=service,
+        narrative=data.narrative,
     )
     return Status(201, _referral_out(referral, receiver=False))
 
 
-@router.post("/referrals/{referral_id}/{action}", response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/referrals/{referral_id}/{action}",
+    response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
 def act(request: HttpRequest, referral_id: int, action: str, data: DecisionIn) -> ReferralOut:
-    """send, close, revoke (sending side); acknowledge, accept, decline, complete (receiving side)."""
+    """Sending side: send, close, revoke. Receiving side: acknowledge, accept, decline, complete."""
     user = _user(request)
     referral = get_referral_for(user, referral_id)
     receiver = is_receiver(user, referral)
@@ -168,7 +192,9 @@ def act(request: HttpRequest, referral_id: int, action: str, data: DecisionIn) -
         }
     elif is_sender(user, referral):
         actions = {
-            "send": lambda: flow.send_referral(referral, actor=user, profiles=confirmed_profiles(referral.case)),
+            "send": lambda: flow.send_referral(
+                referral, actor=user, profiles=confirmed_profiles(referral.case)
+            ),
             "close": lambda: flow.close_referral(referral, actor=user),
             "revoke": lambda: flow.revoke_referral(referral, actor=user),
         }

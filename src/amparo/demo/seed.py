@@ -13,8 +13,8 @@ from faker import Faker
 from amparo.accounts.domain.users import create_staff_user
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Agency, User
-from amparo.people.domain.cases import PersonData, open_case, register_person
 from amparo.demo.stages import advance_case
+from amparo.people.domain.cases import PersonData, open_case, register_person
 from amparo.people.enums import Sex
 
 DEMO_PASSWORD = "amparo-demo-2026"  # noqa: S105  (synthetic demo accounts only)
@@ -126,7 +126,9 @@ def seed_demo_cases(total: int = 200, seed: int = 2026) -> int:
             target = DEMO_TARGETS[(index // len(countries)) % len(DEMO_TARGETS)]
             receiver = comar if country == "MX" else None
             approver = supervisors.get(country)
-            advance_case(case, actor=manager, target=target, rng=rng, approver=approver, receiver=receiver)
+            advance_case(
+                case, actor=manager, target=target, rng=rng, approver=approver, receiver=receiver
+            )
     return total
 
 

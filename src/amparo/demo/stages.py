@@ -120,7 +120,9 @@ def _plan(case: Case, actor: User, rng: random.Random, approver: User | None) ->
 def _refer(case: Case, actor: User, rng: random.Random, receiver: User) -> None:
     """Refer to the institution where the demo's receiving officer works, with consent."""
     agency = receiver.memberships.all()[0].agency
-    record_consent(case, ConsentInput(purpose="sharing", method="written", recipient=agency), actor=actor)
+    record_consent(
+        case, ConsentInput(purpose="sharing", method="written", recipient=agency), actor=actor
+    )
     service = Service.objects.filter(organization__agency=agency).first()
     urgency = rng.choice(["emergency", "urgent", "normal", "normal"])
     referral = draft_referral(

@@ -177,13 +177,23 @@ class Referral(models.Model):
     """
 
     case = models.ForeignKey("people.Case", on_delete=models.PROTECT, related_name="referrals")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
-    receiving_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="referrals_received")
-    sending_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="referrals_sent")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    receiving_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    sending_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="referrals_sent"
+    )
     kind = models.CharField(max_length=30, choices=ServiceCategory.choices)
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
-    status = models.CharField(max_length=15, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
-    basis = models.ForeignKey("casework.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    status = models.CharField(
+        max_length=15, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
+    )
+    basis = models.ForeignKey(
+        "casework.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     shared_data = EncryptedJSONField(null=True, blank=True)
     narrative = EncryptedTextField(blank=True)
     decline_reason = EncryptedTextField(blank=True)

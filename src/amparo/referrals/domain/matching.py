@@ -137,15 +137,33 @@ def candidates_for(country: str, needs: Needs) -> QuerySet[Service]:
 
 
 def _text(reasons: list[Reason]) -> list[str]:
-    return [str(message) % {"values": ", ".join(values)} if values else str(message) for message, values in reasons]
+    return [
+        str(message) % {"values": ", ".join(values)} if values else str(message)
+        for message, values in reasons
+    ]
 
 
 def match_services(case: Case, needs: Needs, *, limit: int = 20) -> list[ServiceMatch]:
     """Ranked services in the case's country that fit the needs, each with its reasons."""
-    fields = ("pk", "category", "profiles", "languages", "minimum_age", "maximum_age", "sex", "available", "capacity")
-    scored = [score(Candidate(*row), needs) for row in candidates_for(case.country_id, needs).values_list(*fields)]
+    fields = (
+        "pk",
+        "category",
+        "profiles",
+        "languages",
+        "minimum_age",
+        "maximum_age",
+        "sex",
+        "available",
+        "capacity",
+    )
+    scored = [
+        score(Candidate(*row), needs)
+        for row in candidates_for(case.country_id, needs).values_list(*fields)
+    ]
     shown = sorted((s for s in scored if s.fits), key=lambda s: -s.score)[:limit]
-    services = Service.objects.select_related("organization").in_bulk([s.candidate.pk for s in shown])
+    services = Service.objects.select_related("organization").in_bulk(
+        [s.candidate.pk for s in shown]
+    )
     return [
         ServiceMatch(services[s.candidate.pk], s.score, _text(s.fits), _text(s.misfits))
         for s in sorted(shown, key=lambda s: (-s.score, services[s.candidate.pk].name))

@@ -14,8 +14,9 @@ from amparo.referrals.enums import ServiceCategory
 MINIMUM_DATA_FILE = Path(__file__).resolve().parent.parent / "minimum_data.yaml"
 KNOWN_FIELDS = frozenset(
     {
-        "given_names", "first_surname", "second_surname", "sex", "birth_date", "birth_year", "age_band",
-        "nationalities", "languages", "phone", "documents", "profiles", "urgency", "case_reference", "guardian",
+        "given_names", "first_surname", "second_surname", "sex", "birth_date", "birth_year",
+        "age_band", "nationalities", "languages", "phone", "documents", "profiles", "urgency",
+        "case_reference", "guardian",
     }
 )  # fmt: skip
 
@@ -70,6 +71,8 @@ def snapshot(case: Case, *, kind: str, urgency: str, profiles: list[str]) -> dic
         "profiles": profiles,
         "urgency": urgency,
         "case_reference": case.reference,
-        "guardian": {"name": guardian.name, "relationship": guardian.relationship} if guardian else None,
+        "guardian": {"name": guardian.name, "relationship": guardian.relationship}
+        if guardian
+        else None,
     }
     return {field: available[field] for field in fields_for(kind)}

@@ -10,7 +10,10 @@ from amparo.referrals.models import Referral
 
 def _emails(agency_id: int, roles: set[str]) -> list[str]:
     users = User.objects.filter(
-        memberships__agency_id=agency_id, memberships__role__in=roles, memberships__active=True, is_active=True
+        memberships__agency_id=agency_id,
+        memberships__role__in=roles,
+        memberships__active=True,
+        is_active=True,
     ).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
 
@@ -19,8 +22,13 @@ def notify_receivers(referral: Referral) -> int:
     recipients = _emails(referral.receiving_agency_id, {Role.RECEIVING_OFFICER, Role.SUPERVISOR})
     if not recipients:
         return 0
-    subject = _("Amparo: referral %(ref)s (%(status)s)") % {"ref": referral.reference, "status": referral.get_status_display()}
-    body = _("A referral for your institution changed. Open Amparo to see it: %(ref)s.") % {"ref": referral.reference}
+    subject = _("Amparo: referral %(ref)s (%(status)s)") % {
+        "ref": referral.reference,
+        "status": referral.get_status_display(),
+    }
+    body = _("A referral for your institution changed. Open Amparo to see it: %(ref)s.") % {
+        "ref": referral.reference
+    }
     return send_mail(subject, body, None, recipients)
 
 
@@ -28,6 +36,11 @@ def notify_sender(referral: Referral) -> int:
     recipients = sorted({e for e in [referral.created_by.email] if e})
     if not recipients:
         return 0
-    subject = _("Amparo: referral %(ref)s (%(status)s)") % {"ref": referral.reference, "status": referral.get_status_display()}
-    body = _("A referral you sent changed. Open Amparo to see it: %(ref)s.") % {"ref": referral.reference}
+    subject = _("Amparo: referral %(ref)s (%(status)s)") % {
+        "ref": referral.reference,
+        "status": referral.get_status_display(),
+    }
+    body = _("A referral you sent changed. Open Amparo to see it: %(ref)s.") % {
+        "ref": referral.reference
+    }
     return send_mail(subject, body, None, recipients)

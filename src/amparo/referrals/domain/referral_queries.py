@@ -71,7 +71,9 @@ def inbox_for(user: User) -> QuerySet[Referral]:
 
 def team_referrals_for(user: User) -> QuerySet[Referral]:
     """Referrals sent by the agencies the user supervises."""
-    agencies = [m.agency_id for m in user.memberships.all() if m.active and m.role == Role.SUPERVISOR]
+    agencies = [
+        m.agency_id for m in user.memberships.all() if m.active and m.role == Role.SUPERVISOR
+    ]
     return (
         Referral.objects.filter(sending_agency_id__in=agencies)
         .select_related("case", "receiving_agency", "created_by")

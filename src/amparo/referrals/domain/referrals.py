@@ -84,7 +84,14 @@ def draft_referral(
     return referral
 
 
-def _move(referral: Referral, *, actor: User, allowed_from: set[str], to: str, fields: Mapping[str, object]) -> None:
+def _move(
+    referral: Referral,
+    *,
+    actor: User,
+    allowed_from: set[R],
+    to: str,
+    fields: Mapping[str, object],
+) -> None:
     if referral.status not in allowed_from:
         raise TransitionNotAllowed(
             _("A referral cannot go from %(from)s to %(to)s.")
@@ -105,7 +112,9 @@ def ack_hours(urgency: str) -> int:
     return int(settings.AMPARO_REFERRAL_ACK_HOURS[urgency])
 
 
-def send_referral(referral: Referral, *, actor: User, profiles: list[str] | None = None) -> Referral:
+def send_referral(
+    referral: Referral, *, actor: User, profiles: list[str] | None = None
+) -> Referral:
     """Send a draft: check the consent gate, take the minimum-data snapshot, set the deadline.
 
     Effects: status `sent`, the basis that allows it, the snapshot, the acknowledgement
@@ -114,10 +123,15 @@ def send_referral(referral: Referral, *, actor: User, profiles: list[str] | None
     basis = basis_for_referral(referral.case, referral.receiving_agency)
     if basis is None:
         raise ConsentRequired(
-            _("Record the person's consent to this referral, or the legal basis for it, before sending.")
+            _(
+                "Record the person's consent to this referral, or the legal basis for it, "
+                "before sending."
+            )
         )
     now = timezone.now()
-    data = snapshot(referral.case, kind=referral.kind, urgency=referral.urgency, profiles=profiles or [])
+    data = snapshot(
+        referral.case, kind=referral.kind, urgency=referral.urgency, profiles=profiles or []
+    )
     fields = {
         "basis": basis,
         "shared_data": data,
@@ -133,7 +147,13 @@ def send_referral(referral: Referral, *, actor: User, profiles: list[str] | None
 def acknowledge_referral(referral: Referral, *, actor: User) -> Referral:
     """The receiving institution confirms receipt. Effects: status, time, audit, email."""
     with transaction.atomic():
-        _move(referral, actor=actor, allowed_from={R.SENT}, to=R.ACKNOWLEDGED, fields={"acknowledged_at": timezone.now()})
+        _move(
+            referral,
+            actor=actor,
+            allowed_from={R.SENT},
+            to=R.ACKNOWLEDGED,
+            fields={"acknowledged_at": timezone.now()},
+        )
         transaction.on_commit(lambda: notify_sender(referral))
     return referral
 
@@ -145,7 +165,13 @@ def accept_referral(referral: Referral, *, actor: User) -> Referral:
     if referral.acknowledged_at is None:
         fields["acknowledged_at"] = now
     with transaction.atomic():
-        _move(referral, actor=actor, allowed_from={R.SENT, R.ACKNOWLEDGED}, to=R.ACCEPTED, fields=fields)
+        _move(
+            referral,
+            actor=actor,
+            allowed_from={R.SENT, R.ACKNOWLEDGED},
+            to=R.ACCEPTED,
+            fields=fields,
+        )
         transaction.on_commit(lambda: notify_sender(referral))
     return referral
 
@@ -159,7 +185,13 @@ def decline_referral(referral: Referral, *, actor: User, reason: str) -> Referra
     if referral.acknowledged_at is None:
         fields["acknowledged_at"] = now
     with transaction.atomic():
-        _move(referral, actor=actor, allowed_from={R.SENT, R.ACKNOWLEDGED}, to=R.DECLINED, fields=fields)
+        _move(
+            referral,
+            actor=actor,
+            allowed_from={R.SENT, R.ACKNOWLEDGED},
+            to=R.DECLINED,
+            fields=fields,
+        )
         transaction.on_commit(lambda: notify_sender(referral))
     return referral
 
@@ -179,7 +211,13 @@ def close_referral(referral: Referral, *, actor: User) -> Referral:
     """The sender closes a referral that will not be completed. Effects: status, audit."""
     with transaction.atomic():
         allowed = {R.DRAFT, R.SENT, R.ACKNOWLEDGED, R.ACCEPTED}
-        _move(referral, actor=actor, allowed_from=allowed, to=R.CLOSED, fields={"closed_at": timezone.now()})
+        _move(
+            referral,
+            actor=actor,
+            allowed_from=allowed,
+            to=R.CLOSED,
+            fields={"closed_at": timezone.now()},
+        )
     return referral
 
 
@@ -188,12 +226,22 @@ def revoke_referral(referral: Referral, *, actor: User) -> Referral:
 
     Effects: status `revoked`, the shared snapshot erased, audit event, email to receivers.
     """
-    supervises = actor.memberships.filter(active=True, role=Role.SUPERVISOR, agency_id=referral.sending_agency_id)
+    supervises = actor.memberships.filter(
+        active=True, role=Role.SUPERVISOR, agency_id=referral.sending_agency_id
+    )
     if not supervises.exists():
-        raise TransitionNotAllowed(_("Only a supervisor of the sending agency can revoke a referral."))
+        raise TransitionNotAllowed(
+            _("Only a supervisor of the sending agency can revoke a referral.")
+        )
     with transaction.atomic():
         allowed = {R.SENT, R.ACKNOWLEDGED, R.ACCEPTED}
-        _move(referral, actor=actor, allowed_from=allowed, to=R.REVOKED, fields={"closed_at": timezone.now(), "shared_data": None})
+        _move(
+            referral,
+            actor=actor,
+            allowed_from=allowed,
+            to=R.REVOKED,
+            fields={"closed_at": timezone.now(), "shared_data": None},
+        )
         transaction.on_commit(lambda: notify_receivers(referral))
     return referral
 

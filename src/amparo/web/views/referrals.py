@@ -44,14 +44,20 @@ def _user(request: HttpRequest) -> User:
 
 class DirectorySearchForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
-    country = forms.ModelChoiceField(label=gettext_lazy("Country"), queryset=Country.objects.all(), required=False)
+    country = forms.ModelChoiceField(
+        label=gettext_lazy("Country"), queryset=Country.objects.all(), required=False
+    )
     category = forms.ChoiceField(
         label=gettext_lazy("Service"), choices=[("", "—"), *ServiceCategory.choices], required=False
     )
     profile = forms.ChoiceField(
-        label=gettext_lazy("Profile served"), choices=[("", "—"), *ServedProfile.choices], required=False
+        label=gettext_lazy("Profile served"),
+        choices=[("", "—"), *ServedProfile.choices],
+        required=False,
     )
-    language = forms.CharField(label=gettext_lazy("Language (ISO code)"), required=False, max_length=3)
+    language = forms.CharField(
+        label=gettext_lazy("Language (ISO code)"), required=False, max_length=3
+    )
 
 
 @login_required
@@ -75,9 +81,15 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 class ReferralForm(forms.Form):
     service = forms.ModelChoiceField(label=gettext_lazy("Service"), queryset=Service.objects.none())
-    kind = forms.ChoiceField(label=gettext_lazy("Kind of referral"), choices=ServiceCategory.choices)
-    urgency = forms.ChoiceField(label=gettext_lazy("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    include_narrative = forms.BooleanField(label=gettext_lazy("Add a note for the receiving institution"), required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of referral"), choices=ServiceCategory.choices
+    )
+    urgency = forms.ChoiceField(
+        label=gettext_lazy("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
+    include_narrative = forms.BooleanField(
+        label=gettext_lazy("Add a note for the receiving institution"), required=False
+    )
     narrative = forms.CharField(
         label=gettext_lazy("Note (shared only if you tick the box above)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -130,16 +142,24 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     user = _user(request)
     referral = get_referral_for(user, referral_id)
     receiver = is_receiver(user, referral)
-    record_event(AuditAction.REFERRAL_VIEWED, actor=user, subject=referral, payload={"as": "receiver" if receiver else "sender"})
+    record_event(
+        AuditAction.REFERRAL_VIEWED,
+        actor=user,
+        subject=referral,
+        payload={"as": "receiver" if receiver else "sender"},
+    )
     context = {
         "referral": referral,
         "receiver": receiver,
         "sender": is_sender(user, referral),
         "supervisor": Role.SUPERVISOR in roles_of(user),
-        "data_visible": flow.shared_data_visible(referral) or (not receiver and referral.shared_data is not None),
+        "data_visible": flow.shared_data_visible(referral)
+        or (not receiver and referral.shared_data is not None),
         "fields": fields_for(referral.kind),
         "overdue": is_overdue(referral),
-        "basis": flow.basis_for_referral(referral.case, referral.receiving_agency) if referral.status == "draft" else referral.basis,
+        "basis": flow.basis_for_referral(referral.case, referral.receiving_agency)
+        if referral.status == "draft"
+        else referral.basis,
     }
     return render(request, "web/referrals/detail.html", context)
 
@@ -153,20 +173,35 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
     receiver_actions = {
         "acknowledge": lambda: flow.acknowledge_referral(referral, actor=user),
         "accept": lambda: flow.accept_referral(referral, actor=user),
-        "decline": lambda: flow.decline_referral(referral, actor=user, reason=request.POST.get("reason", "")),
-        "complete": lambda: flow.complete_referral(referral, actor=user, outcome=request.POST.get("outcome", "")),
+        "decline": lambda: flow.decline_referral(
+            referral, actor=user, reason=request.POST.get("reason", "")
+        ),
+        "complete": lambda: flow.complete_referral(
+            referral, actor=user, outcome=request.POST.get("outcome", "")
+        ),
     }
     sender_actions = {
-        "send": lambda: flow.send_referral(referral, actor=user, profiles=confirmed_profiles(referral.case)),
+        "send": lambda: flow.send_referral(
+            referral, actor=user, profiles=confirmed_profiles(referral.case)
+        ),
         "close": lambda: flow.close_referral(referral, actor=user),
         "revoke": lambda: flow.revoke_referral(referral, actor=user),
     }
-    actions = receiver_actions if is_receiver(user, referral) else sender_actions if is_sender(user, referral) else {}
+    actions = (
+        receiver_actions
+        if is_receiver(user, referral)
+        else sender_actions
+        if is_sender(user, referral)
+        else {}
+    )
     if action not in actions:
         raise Http404
     try:
         actions[action]()
-        messages.success(request, _("Done: the referral is now %(status)s.") % {"status": referral.get_status_display()})
+        messages.success(
+            request,
+            _("Done: the referral is now %(status)s.") % {"status": referral.get_status_display()},
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except (CaseworkError, EditConflict) as error:
@@ -198,7 +233,9 @@ def team(request: HttpRequest) -> HttpResponse:
 def slip(request: HttpRequest, referral_id: int) -> HttpResponse:
     user = _user(request)
     referral = get_referral_for(user, referral_id)
-    if referral.status == "draft" or not (flow.shared_data_visible(referral) or is_sender(user, referral)):
+    if referral.status == "draft" or not (
+        flow.shared_data_visible(referral) or is_sender(user, referral)
+    ):
         raise Http404
     response = HttpResponse(render_referral_slip(user, referral), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{referral.reference}.pdf"'
@@ -206,7 +243,11 @@ def slip(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 def _kpi_agencies(user: User) -> list[Agency]:
-    ids = {m.agency_id for m in user.memberships.all() if m.active and m.role in {Role.SUPERVISOR, Role.RECEIVING_OFFICER}}
+    ids = {
+        m.agency_id
+        for m in user.memberships.all()
+        if m.active and m.role in {Role.SUPERVISOR, Role.RECEIVING_OFFICER}
+    }
     return list(Agency.objects.filter(pk__in=ids).order_by("name"))
 
 

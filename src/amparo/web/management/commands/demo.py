@@ -11,11 +11,11 @@ from amparo.accounts.domain.reference import load_reference_data
 from amparo.accounts.models import Country
 from amparo.demo import seed as demo
 from amparo.protection import crypto
-from amparo.referrals.domain.seed import seed_directory_from_agencies
-from amparo.referrals.models import Service
 from amparo.protection.domain.audit import record_event
 from amparo.protection.domain.keys import assert_keys_usable
 from amparo.protection.enums import AuditAction
+from amparo.referrals.domain.seed import seed_directory_from_agencies
+from amparo.referrals.models import Service
 
 
 class Command(BaseCommand):
@@ -44,8 +44,10 @@ class Command(BaseCommand):
                 f"Reference data: {counts.countries} countries, {counts.agencies} agencies."
             )
         if not Service.objects.exists():
-            counts = seed_directory_from_agencies()
-            self.stdout.write(f"Service directory: {counts.services_created} services from the institutions.")
+            seeded = seed_directory_from_agencies()
+            self.stdout.write(
+                f"Service directory: {seeded.services_created} services from the institutions."
+            )
         if not demo.demo_accounts_exist():
             accounts = demo.create_demo_accounts()
             cases = demo.seed_demo_cases(options["cases"])
