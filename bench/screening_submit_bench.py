@@ -162,6 +162,7 @@ def main() -> None:
     server = _start_gunicorn(port, args.workers, access_log)
     try:
         _client(port, cookies[0], 5, 0, [])  # warm-up: imports, protocol cache, connections
+        time.sleep(0.5)  # gunicorn logs a request after answering it
         access_log.write_text("")
         samples: list[float] = []
         threads = [
@@ -180,7 +181,7 @@ def main() -> None:
         server.wait(timeout=30)
     engine = "PostgreSQL" if args.database_url else "SQLite"
     total = args.clients * args.requests
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end")
     print(
         f"screening submissions on {engine}, gunicorn {args.workers} workers, "
         f"{args.clients} concurrent clients, {total} requests, {total / elapsed:.1f} requests/s"

@@ -13,6 +13,7 @@ from faker import Faker
 from amparo.accounts.domain.users import create_staff_user
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Agency, User
+from amparo.demo.screenings import screen_case
 from amparo.demo.stages import advance_case
 from amparo.people.domain.cases import PersonData, open_case, register_person
 from amparo.people.enums import Sex
@@ -123,6 +124,7 @@ def seed_demo_cases(total: int = 200, seed: int = 2026) -> int:
             data = _person_data(fake, rng, country)
             person = register_person(data, actor=creator, is_synthetic=True)
             case = open_case(person, actor=creator, agency=agency, assigned_to=manager)
+            screen_case(case, actor=manager, index=index)
             target = DEMO_TARGETS[(index // len(countries)) % len(DEMO_TARGETS)]
             receiver = comar if country == "MX" else None
             approver = supervisors.get(country)

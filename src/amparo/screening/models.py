@@ -19,8 +19,9 @@ from amparo.screening.enums import UrgencyLevel
 
 
 class ScreeningStatus(models.TextChoices):
-    """Stable codes: draft (answers only), submitted (evaluated), reviewed (every suggested
-    profile confirmed or rejected by the officer)."""
+    """Stable codes: draft (answers only, not evaluated: reserved for server-side drafts, which
+    nothing writes yet; drafts live on the officer's device), submitted (evaluated), reviewed
+    (every suggested profile confirmed or rejected by the officer)."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

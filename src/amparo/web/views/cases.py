@@ -14,6 +14,7 @@ from amparo.people.domain.queries import get_case_for
 from amparo.people.enums import CaseStatus
 from amparo.people.models import Case, Person
 from amparo.people.rules import visible_person_fields
+from amparo.screening.domain.queries import confirmed_profiles, screenings_of
 from amparo.web.pdf import render_case_summary
 
 PAGE_SIZE = 50
@@ -48,6 +49,8 @@ def case_page_context(user: User, case: Case) -> dict[str, object]:
         "pending_approvals": list(case.approvals.filter(decision=ApprovalDecision.PENDING)),
         "notes": list(case.notes.all()[:5]),
         "referrals": list(case.referrals.select_related("receiving_agency")),
+        "screenings": list(screenings_of(case)),
+        "profiles": confirmed_profiles(case),
         "is_child": is_child(case.person),
         "is_supervisor": is_supervisor_of(user, case),
         "closure_reason": ClosureReason(case.closure_reason).label if case.closure_reason else "",
