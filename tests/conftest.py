@@ -26,6 +26,9 @@ pytest_plugins = ["tests.browser"]  # the Chromium fixtures
 
 PASSWORD = "synthetic-test-password-1"
 
+# Argon2 still, but cheap: the suite creates many users (see tests/hashers.py).
+settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
 # Test keys are generated per run: nothing encrypted in tests outlives the run.
 settings.AMPARO_KEYS = Fernet.generate_key().decode()
 settings.AMPARO_INDEX_KEY = crypto.encode_index_key(b"k" * 32)

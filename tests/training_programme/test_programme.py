@@ -205,3 +205,21 @@ def test_a_module_is_due_at_the_end_of_its_self_paced_session(
         ("referral", session.ends_at, False),
     ]
     assert module("referral").sessions.count() == 1
+
+
+def test_the_demo_programme_seeds_a_cohort_and_its_sessions_once(
+    course: Course, trainer: User, mx_trainee: User, gt_trainee: User
+) -> None:
+    from amparo.training.domain.demo import seed_demo_programme
+
+    first = seed_demo_programme(trainer=trainer, trainees=[mx_trainee, gt_trainee])
+    again = seed_demo_programme(trainer=trainer, trainees=[mx_trainee, gt_trainee])
+    assert first is not None
+    assert (again, list(first.members.values_list("trainee__username", flat=True))) == (
+        first,
+        ["lucia.mx"],
+    )
+    assert sorted(first.sessions.values_list("kind", flat=True)) == [
+        "expert_presentation",
+        "self_paced",
+    ]

@@ -21,7 +21,7 @@ from amparo.training.domain.programme import (
 from amparo.training.domain.progress import cohort_progress, country_progress, trainee_progress
 from amparo.training.interfaces import forms as f
 from amparo.training.interfaces.charts import cohort_chart, country_chart
-from amparo.training.models import Attendance, TrainingSession
+from amparo.training.models import Attendance, CohortMember, TrainingSession
 from amparo.training.rules import trainer_countries
 from amparo.web.views.training.common import studying_user, trainer_of, user_of
 
@@ -92,7 +92,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 
 def _attendance_form(
-    request: HttpRequest, session: TrainingSession, members: list
+    request: HttpRequest, session: TrainingSession, members: list[CohortMember]
 ) -> f.AttendanceForm:
     rows = Attendance.objects.filter(session=session, trainee__in=[m.trainee_id for m in members])
     initial = {str(row.trainee_id): row.status for row in rows}
