@@ -22,6 +22,7 @@ from amparo.screening.domain.screenings import (
     ScreeningError,
     attach_to_case,
     decide_profiles,
+    read_screening,
     submit_screening,
 )
 from amparo.screening.models import ProfileDecision, Screening, ScreeningStatus
@@ -371,3 +372,14 @@ def test_a_protocol_version_no_longer_installed_is_flagged(mx_screening: Screeni
     with pytest.raises(ProtocolChangedError):
         screening_protocol(mx_screening)
     assert localised_result(mx_screening, "fr")["protocol_changed"] is True
+
+
+def test_reading_an_unattached_screening_is_audited(mx_caseworker: User) -> None:
+    screening = submit_screening(
+        actor=mx_caseworker,
+        agency=Agency.objects.get(code="mx-oim"),
+        answers={"age_years": 15, "travelling_alone": True, "country_of_identification": "MX"},
+    )
+    read_screening(mx_caseworker, screening.pk)
+    event = AuditEvent.objects.get(action="screening.viewed")
+    assert (event.subject_id, event.payload) == (str(screening.pk), {"screening": screening.pk})

@@ -26,6 +26,7 @@ class AuditAction(models.TextChoices):
     PERSONS_SEARCHED = "persons.searched"
     SCREENING_SAVED = "screening.saved"
     SCREENING_CONFIRMED = "screening.confirmed"
+    SCREENING_VIEWED = "screening.viewed"
     REFERRAL_DRAFTED = "referral.drafted"
     REFERRAL_TRANSITIONED = "referral.transitioned"
     REFERRAL_VIEWED = "referral.viewed"

@@ -252,12 +252,15 @@ def attach_to_case(
 
 
 def read_screening(user: User, screening_id: int) -> Screening:
-    """Open a screening through the gate. Reading one attached to a case is a reading of the
-    case, so it is recorded as `case.viewed` naming the screening."""
+    """Open a screening through the gate, and record the reading: one attached to a case is a
+    reading of the case (`case.viewed` naming the screening); one not yet attached is a
+    `screening.viewed` event, since its answers are personal data too."""
     screening = get_screening_for(user, screening_id)
+    payload = {"screening": screening.pk}
     if screening.case is not None:
-        payload = {"screening": screening.pk}
         record_event(AuditAction.CASE_VIEWED, actor=user, subject=screening.case, payload=payload)
+    else:
+        record_event(AuditAction.SCREENING_VIEWED, actor=user, subject=screening, payload=payload)
     return screening
 
 
