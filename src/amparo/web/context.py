@@ -14,5 +14,6 @@ def amparo(request: HttpRequest) -> dict[str, object]:
         "nav_cases": bool(roles & CASEWORK_ROLES),
         "nav_users": Role.ADMINISTRATOR in roles,
         "nav_approvals": Role.SUPERVISOR in roles,
+        "nav_training": bool(roles & {Role.TRAINER, Role.TRAINEE}),
         "nav_inbox": bool(roles & {Role.RECEIVING_OFFICER, Role.SUPERVISOR}),
     }

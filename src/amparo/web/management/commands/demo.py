@@ -8,9 +8,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from amparo.accounts.domain.reference import load_reference_data
-from amparo.accounts.models import Country
+from amparo.accounts.models import Country, User
 from amparo.demo import seed as demo
 from amparo.protection import crypto
+from amparo.training.domain.content import load_content
+from amparo.training.domain.demo import seed_demo_programme
 from amparo.protection.domain.audit import record_event
 from amparo.protection.domain.keys import assert_keys_usable
 from amparo.protection.enums import AuditAction
@@ -48,8 +50,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Service directory: {seeded.services_created} services from the institutions."
             )
+        report = load_content()
+        self.stdout.write(
+            f"Training content: {len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged."
+        )
         if not demo.demo_accounts_exist():
             accounts = demo.create_demo_accounts()
+            seed_demo_programme(
+                trainer=User.objects.get(username="trainer.mx"),
+                trainees=list(User.objects.filter(username="trainee.mx")),
+            )
             cases = demo.seed_demo_cases(options["cases"])
             record_event(AuditAction.DEMO_SEEDED, actor=None, payload={"cases": cases})
             self.stdout.write(f"Created {len(accounts)} demo accounts and {cases} SYNTHETIC cases.")
