@@ -107,7 +107,9 @@ def test_the_walk_covers_the_known_urls() -> None:
     assert any(r.startswith("api/") and "case_id" in r for r in routes)
 
 
-def _problems(client: Client, route: str, method: str, ids: dict[str, str], secrets: list[str]) -> list[str]:
+def _problems(
+    client: Client, route: str, method: str, ids: dict[str, str], secrets: list[str]
+) -> list[str]:
     url = _fill(route, ids)
     response = getattr(client, method)(url)
     body = response.content.decode(errors="replace")
@@ -117,7 +119,9 @@ def _problems(client: Client, route: str, method: str, ids: dict[str, str], secr
         missing = {name: ("accept" if name == "action" else "987654321") for name in ids}
         absent = getattr(client, method)(_fill(route, missing))
         if response.status_code != absent.status_code:
-            found.append(f"{method.upper()} {url}: {response.status_code}, absent: {absent.status_code}")
+            found.append(
+                f"{method.upper()} {url}: {response.status_code}, absent: {absent.status_code}"
+            )
         if response.status_code not in {400, 404, 405}:
             found.append(f"{method.upper()} {url} answered {response.status_code}")
     elif response.status_code not in {200, 302, 400, 404, 405, 422}:

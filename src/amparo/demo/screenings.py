@@ -18,7 +18,13 @@ from amparo.screening.domain.screenings import attach_to_case, decide_profiles, 
 
 PRACTICE_DIR = Path(__file__).resolve().parent.parent / "training" / "content" / "practice"
 _EXTRA = [
-    {"age_years": 34, "sex": "male", "disability": True, "travelling_alone": False, "fear_of_return": False},
+    {
+        "age_years": 34,
+        "sex": "male",
+        "disability": True,
+        "travelling_alone": False,
+        "fear_of_return": False,
+    },
 ]
 
 

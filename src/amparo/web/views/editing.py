@@ -77,7 +77,9 @@ def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(user, case_id, write=True)
     plan = CasePlan.objects.filter(case=case).prefetch_related("goals__actions").first()
     version = plan.version if plan else 1
-    snapshot: dict[str, object] = plans.plan_snapshot(plan) if plan else {"summary": "", "goals": []}
+    snapshot: dict[str, object] = (
+        plans.plan_snapshot(plan) if plan else {"summary": "", "goals": []}
+    )
     form = PlanForm(
         request.POST or None, initial={"version": version, **PlanForm.initial_from(snapshot)}
     )

@@ -11,13 +11,13 @@ from amparo.accounts.domain.reference import load_reference_data
 from amparo.accounts.models import Country, User
 from amparo.demo import seed as demo
 from amparo.protection import crypto
-from amparo.training.domain.content import load_content
-from amparo.training.domain.demo import seed_demo_programme
 from amparo.protection.domain.audit import record_event
 from amparo.protection.domain.keys import assert_keys_usable
 from amparo.protection.enums import AuditAction
 from amparo.referrals.domain.seed import seed_directory_from_agencies
 from amparo.referrals.models import Service
+from amparo.training.domain.content import load_content
+from amparo.training.domain.demo import seed_demo_programme
 
 
 class Command(BaseCommand):
