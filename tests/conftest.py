@@ -5,12 +5,13 @@ manager at agency B in Guatemala, a trainer with no case access, and an administ
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -33,6 +34,14 @@ settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 settings.AMPARO_KEYS = Fernet.generate_key().decode()
 settings.AMPARO_INDEX_KEY = crypto.encode_index_key(b"k" * 32)
 crypto.reset_key_ring_cache()
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests() -> Iterator[None]:
+    """Domain messages in English, so assertions read the msgids; pages still follow the
+    browser's language through LocaleMiddleware, request by request."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

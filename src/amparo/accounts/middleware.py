@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,6 +19,19 @@ _OPEN_PREFIXES = (
     "/language/",
     "/training/verify/",
 )
+
+
+class MembershipsMiddleware:
+    """Load the signed-in user's memberships (with their agencies) once per request: the
+    access rules, the navigation and the role checks all read them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            prefetch_related_objects([request.user], "memberships__agency")
+        return self.get_response(request)
 
 
 class TwoFactorMiddleware:

@@ -37,7 +37,7 @@ def case_filter_for(user: User) -> Q | None:
     if not user.is_authenticated or not user.is_active:
         return None
     combined: Q | None = None
-    for membership in user.memberships.select_related("agency"):
+    for membership in user.memberships.all():
         part = membership_case_filter(membership)
         if part is not None:
             combined = part if combined is None else combined | part

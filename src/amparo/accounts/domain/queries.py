@@ -9,7 +9,7 @@ from amparo.accounts.models import Membership, User
 def administered_countries(user: User) -> set[str]:
     return {
         m.agency.country_id
-        for m in user.memberships.select_related("agency")
+        for m in user.memberships.all()
         if m.active and m.role == Role.ADMINISTRATOR
     }
 

@@ -41,9 +41,10 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 
 def is_supervisor_of(user: User, case: Case) -> bool:
-    return user.memberships.filter(
-        active=True, role=Role.SUPERVISOR, agency_id=case.agency_id
-    ).exists()
+    return any(
+        m.active and m.role == Role.SUPERVISOR and m.agency_id == case.agency_id
+        for m in user.memberships.all()
+    )
 
 
 def _has_assessment(case: Case) -> bool:

@@ -1,26 +1,28 @@
-"""The screening engine: from answers to a preliminary identification. Pure: no database, no I/O.
+"""Evaluation: the protocol's rules applied to validated answers, and the safety principles
+that must not depend on a data file being right."""
 
-`evaluate(protocol, answers)` suggests profiles (with the indicators that triggered each),
-an urgency level with its reasons, immediate actions, referrals to kinds of agency (with the
-agencies of that kind in the country of identification) and whether notifying the consulate of
-the person's nationality is appropriate. The result is preliminary: a trained person confirms it.
-
-Safety principles that must not depend on a data file being right are enforced here, in code:
-no consulate and no agency representing the person's country when they fear returning to it or
-may need international protection, and never an immigration-enforcement agency as a referral.
-"""
-
-import functools
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
-from typing import Protocol as TypingProtocol
+from collections.abc import Mapping, Sequence
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from amparo.accounts.enums import AgencyKind
+from amparo.screening.engine.conditions import _Context, _holds
+from amparo.screening.engine.directory import (
+    _CONSULATE,
+    AgencyRef,
+    Directory,
+    reference_directory,
+)
+from amparo.screening.engine.result import (
+    ConsularNotification,
+    ImmediateAction,
+    Referral,
+    ScreeningResult,
+    SuggestedProfile,
+    Urgency,
+)
 from amparo.screening.enums import (
     CHILD_FACT,
     PROTECTION_PROFILE,
@@ -31,21 +33,8 @@ from amparo.screening.enums import (
     UrgencyLevel,
     UrgencyReason,
 )
-from amparo.screening.protocol import (
-    AllOf,
-    AnswerTest,
-    AnswerValue,
-    AnyOf,
-    Condition,
-    FactRef,
-    ProfileRef,
-    Protocol,
-    validate_answers,
-)
+from amparo.screening.protocol import AnswerValue, Protocol, validate_answers
 
-type Indicators = tuple[str, ...]
-
-_CONSULATE = AgencyKind.CONSULATE.value
 # Consular reasons that mean the person fears, or may need protection from, their own country.
 _FEARED = {ConsularReason.FEARS_RETURN.value, ConsularReason.PROTECTION_NEED.value}
 
@@ -105,197 +94,6 @@ _GENERIC_EXPLANATION = gettext_noop(
 )
 
 
-# --- The directory of agencies ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AgencyRef:
-    """An agency as the engine needs it; `represents` is set for consulates."""
-
-    code: str
-    name: str
-    country: str
-    kind: str
-    acronym: str = ""
-    name_en: str = ""
-    represents: str | None = None
-    enforcement: bool = False
-    active: bool = True
-
-    def to_dict(self, lang: str) -> dict[str, str]:
-        """The agency for a result: the English name in English, else the official name."""
-        name = self.name_en if lang == "en" and self.name_en else self.name
-        return {"name": name, "country": self.country, "code": self.code, "acronym": self.acronym}
-
-
-class Directory(TypingProtocol):
-    """Where the engine finds agencies; the web layer may pass one backed by the database."""
-
-    def agencies(self, country: str, kind: str) -> Sequence[AgencyRef]:
-        """The agencies of this kind in the country."""
-        ...
-
-    def consulates(self, country: str, nationality: str) -> Sequence[AgencyRef]:
-        """The consulates in the country that serve nationals of `nationality`."""
-        ...
-
-
-class StaticDirectory:
-    """A directory held in memory, indexed by (country, kind)."""
-
-    def __init__(self, agencies: Iterable[AgencyRef]) -> None:
-        self._by_kind: dict[tuple[str, str], list[AgencyRef]] = {}
-        for agency in agencies:
-            self._by_kind.setdefault((agency.country, agency.kind), []).append(agency)
-
-    def agencies(self, country: str, kind: str) -> Sequence[AgencyRef]:
-        return self._by_kind.get((country, kind), [])
-
-    def consulates(self, country: str, nationality: str) -> Sequence[AgencyRef]:
-        return [
-            a for a in self._by_kind.get((country, _CONSULATE), []) if a.represents == nationality
-        ]
-
-
-@functools.cache
-def reference_directory() -> StaticDirectory:
-    """The directory from the reference data files, read once, without the database."""
-    # Imported here: the reference module pulls in the accounts models, which the protocol
-    # loader and the answer validation do not need.
-    from amparo.accounts.domain.reference import (
-        AGENCIES_FILE,
-        COUNTRIES_FILE,
-        parse_agencies,
-        parse_countries,
-    )
-
-    countries = {country.code for country in parse_countries(COUNTRIES_FILE)}
-    return StaticDirectory(
-        AgencyRef(
-            code=agency.code,
-            name=agency.name,
-            country=agency.country_id,
-            kind=agency.kind,
-            acronym=agency.acronym,
-            name_en=agency.name_en,
-            represents=agency.represents_id,
-            enforcement=agency.enforcement,
-            active=agency.active,
-        )
-        for agency in parse_agencies(AGENCIES_FILE, countries)
-    )
-
-
-# --- The result -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SuggestedProfile:
-    code: str
-    label: str
-    indicators: Indicators
-    explanation: str
-
-
-@dataclass(frozen=True, slots=True)
-class Urgency:
-    level: UrgencyLevel
-    reason_codes: tuple[str, ...]
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ImmediateAction:
-    code: str
-    text: str
-    refer_to: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Referral:
-    kind: str
-    label: str
-    profiles: tuple[str, ...]  # the suggested profiles this kind of agency serves
-    immediate: bool  # an immediate action asks for it: list it first
-    agencies: tuple[AgencyRef, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ConsularNotification:
-    appropriate: bool
-    reason_code: str
-    reason: str
-    requires_consent: bool = False
-    agencies: tuple[AgencyRef, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ScreeningResult:
-    """A preliminary identification; every text is in `lang`, every code is stable."""
-
-    protocol_id: str
-    protocol_version: str
-    protocol_hash: str
-    lang: str
-    profiles: tuple[SuggestedProfile, ...]
-    urgency: Urgency
-    actions: tuple[ImmediateAction, ...]
-    referrals: tuple[Referral, ...]
-    consular: ConsularNotification
-    notes: tuple[str, ...]
-    preliminary: bool = field(default=True, init=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of the `amparo screen` command and the API."""
-        lang = self.lang
-        return {
-            "protocol": {
-                "id": self.protocol_id,
-                "version": self.protocol_version,
-                "hash": self.protocol_hash,
-            },
-            "lang": lang,
-            "preliminary": self.preliminary,
-            "notes": list(self.notes),
-            "profiles": [
-                {
-                    "code": p.code,
-                    "label": p.label,
-                    "indicators": list(p.indicators),
-                    "explanation": p.explanation,
-                }
-                for p in self.profiles
-            ],
-            "urgency": {
-                "level": self.urgency.level.value,
-                "reasons": list(self.urgency.reasons),
-                "reason_codes": list(self.urgency.reason_codes),
-            },
-            "immediate_actions": [action.text for action in self.actions],
-            "immediate_action_codes": [action.code for action in self.actions],
-            "referrals": [
-                {
-                    "kind": r.kind,
-                    "label": r.label,
-                    "profiles": list(r.profiles),
-                    "immediate": r.immediate,
-                    "agencies": [agency.to_dict(lang) for agency in r.agencies],
-                }
-                for r in self.referrals
-            ],
-            "consular_notification": {
-                "appropriate": self.consular.appropriate,
-                "reason": self.consular.reason,
-                "reason_code": self.consular.reason_code,
-                "requires_consent": self.consular.requires_consent,
-                "agencies": [agency.to_dict(lang) for agency in self.consular.agencies],
-            },
-        }
-
-
-# --- Evaluation -------------------------------------------------------------------------------
-
-
 def evaluate(
     protocol: Protocol,
     answers: object,
@@ -341,75 +139,6 @@ def visible_questions(protocol: Protocol, answers: Mapping[str, AnswerValue]) ->
             if show_if is None or _holds(show_if, ctx) is not None:
                 shown.append(code)
     return tuple(shown)
-
-
-class _Context:
-    """The answers of one screening, with facts and profiles worked out once each."""
-
-    def __init__(self, protocol: Protocol, answers: Mapping[str, AnswerValue]) -> None:
-        self.protocol = protocol
-        self.answers = answers
-        self._facts: dict[str, Indicators | None] = {}
-        self.profiles: dict[str, Indicators] = {}
-
-    def fact(self, name: str) -> Indicators | None:
-        if name not in self._facts:
-            self._facts[name] = _holds(self.protocol.facts[name], self)
-        return self._facts[name]
-
-    def ordered(self, codes: Iterable[str]) -> Indicators:
-        return tuple(sorted(set(codes), key=self.protocol.question_order.__getitem__))
-
-
-def _holds(condition: Condition, ctx: _Context) -> Indicators | None:
-    """None when the condition does not hold; otherwise the answers that made it hold.
-
-    `any` keeps the indicators of every branch that holds, not only the first, so removing
-    all of a profile's indicators is sure to remove the profile.
-    """
-    match condition:
-        case AnswerTest():
-            return (
-                (condition.answer,) if _test(condition, ctx.answers.get(condition.answer)) else None
-            )
-        case AnyOf():
-            found = [hit for item in condition.items if (hit := _holds(item, ctx)) is not None]
-            return tuple(code for hit in found for code in hit) if found else None
-        case AllOf():
-            codes: list[str] = []
-            for item in condition.items:
-                hit = _holds(item, ctx)
-                if hit is None:
-                    return None
-                codes.extend(hit)
-            return tuple(codes)
-        case FactRef():
-            return ctx.fact(condition.name)
-        case ProfileRef():
-            return ctx.profiles.get(condition.code)
-
-
-def _test(test: AnswerTest, value: AnswerValue | None) -> bool:
-    # An absent answer is unknown, not "no": no test holds on it.
-    if value is None:
-        return False
-    match test.op:
-        case "is":
-            return bool(value == test.value)
-        case "in":
-            return value in test.value
-        case "not_in":
-            return value not in test.value
-        case "includes_any":
-            return not test.value.isdisjoint(value)
-        case "lt":
-            return bool(value < test.value)
-        case "lte":
-            return bool(value <= test.value)
-        case "gt":
-            return bool(value > test.value)
-        case _:
-            return bool(value >= test.value)
 
 
 def _suggest_profiles(ctx: _Context, lang: str) -> tuple[SuggestedProfile, ...]:
