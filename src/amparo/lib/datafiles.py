@@ -1,6 +1,7 @@
 """Loading of data files (YAML or JSON) with errors that name the file, the key and the problem."""
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +55,36 @@ def require_keys(
     if unknown:
         raise DataFileError(path, where, f"unknown key(s): {', '.join(unknown)}")
     return item
+
+
+# Shared checks of the identity and wording of versioned data files (protocols, catalogues,
+# course content): one definition, so every loader refuses the same mistakes the same way.
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_VERSION = re.compile(r"^\d+(\.\d+)*$")
+STAFF_LANGUAGES = ("es", "en", "fr")
+
+
+def read_id(path: Path, value: object) -> str:
+    if not isinstance(value, str) or not _ID.match(value):
+        raise DataFileError(path, "id", "must be lower-case letters, digits and hyphens")
+    return value
+
+
+def read_version(path: Path, value: object) -> str:
+    # YAML reads 1.10 as the float 1.1; a quoted string keeps the version exact.
+    if not isinstance(value, str) or not _VERSION.match(value):
+        raise DataFileError(
+            path, "version", 'must be a quoted string of dot-separated numbers, e.g. "1.0"'
+        )
+    return value
+
+
+def read_texts(
+    path: Path, where: str, value: object, languages: tuple[str, ...] = STAFF_LANGUAGES
+) -> dict[str, str]:
+    """A mapping with non-empty text in every language, stripped."""
+    row = require_keys(path, where, value, set(languages))
+    for lang in languages:
+        if not isinstance(row[lang], str) or not row[lang].strip():
+            raise DataFileError(path, f"{where}.{lang}", "must be non-empty text")
+    return {lang: row[lang].strip() for lang in languages}

@@ -20,7 +20,14 @@ from typing import Any
 from django.utils.translation import get_language
 
 from amparo.assessment.enums import TEXT_LANGUAGES, Level, Polarity
-from amparo.lib.datafiles import DataFileError, read_data_file, require_keys
+from amparo.lib.datafiles import (
+    DataFileError,
+    read_data_file,
+    read_id,
+    read_texts,
+    read_version,
+    require_keys,
+)
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
 DEFAULT_CATALOGUE = "domv"
@@ -157,24 +164,14 @@ class _Loader:
         )
 
     def _id(self, value: object) -> str:
-        if not isinstance(value, str) or not _ID.match(value):
-            raise self.fail("id", "must be lower-case letters, digits and hyphens")
-        return value
+        return read_id(self.path, value)
 
     def _version(self, value: object) -> str:
-        # YAML reads 1.10 as the float 1.1; a quoted string keeps the version exact.
-        if not isinstance(value, str) or not _VERSION.match(value):
-            raise self.fail(
-                "version", 'must be a quoted string of dot-separated numbers, e.g. "1.0"'
-            )
-        return value
+        return read_version(self.path, value)
 
     def text(self, where: str, value: object) -> Text:
-        row = require_keys(self.path, where, value, set(TEXT_LANGUAGES))
-        for lang in TEXT_LANGUAGES:
-            if not isinstance(row[lang], str) or not row[lang].strip():
-                raise self.fail(f"{where}.{lang}", "must be non-empty text")
-        return Text(**{lang: " ".join(row[lang].split()) for lang in TEXT_LANGUAGES})
+        texts = read_texts(self.path, where, value, TEXT_LANGUAGES)
+        return Text(**{lang: " ".join(words.split()) for lang, words in texts.items()})
 
     def _levels(self, value: object) -> tuple[LevelEntry, ...]:
         if not isinstance(value, dict):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from amparo.accounts.enums import AgencyKind
-from amparo.lib.datafiles import DataFileError, require_keys
+from amparo.lib.datafiles import DataFileError, read_id, read_texts, read_version
 from amparo.screening.enums import TEXT_LANGUAGES, AnswerType
 from amparo.screening.protocol.answers import _NOT_CHOICE, _clean_answer, _InvalidAnswerError
 from amparo.screening.protocol.model import (
@@ -61,24 +61,13 @@ class _Parser:
     # Scalars and shapes
 
     def _id(self, value: object) -> str:
-        if not isinstance(value, str) or not _ID.match(value):
-            raise self.fail("id", "must be lower-case letters, digits and hyphens")
-        return value
+        return read_id(self.path, value)
 
     def _version(self, value: object) -> str:
-        # YAML reads 1.0 as a float, which would lose "1.10"; a quoted string keeps it exact.
-        if not isinstance(value, str) or not _VERSION.match(value):
-            raise self.fail(
-                "version", 'must be a quoted string of dot-separated numbers, e.g. "1.0"'
-            )
-        return value
+        return read_version(self.path, value)
 
     def text(self, where: str, value: object) -> Text:
-        row = require_keys(self.path, where, value, set(TEXT_LANGUAGES))
-        for lang in TEXT_LANGUAGES:
-            if not isinstance(row[lang], str) or not row[lang].strip():
-                raise self.fail(f"{where}.{lang}", "must be non-empty text")
-        return Text(**{lang: row[lang].strip() for lang in TEXT_LANGUAGES})
+        return Text(**read_texts(self.path, where, value, TEXT_LANGUAGES))
 
     def code(self, where: str, value: object) -> str:
         if not isinstance(value, str) or not _CODE.match(value):

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from amparo.lib.datafiles import DataFileError, require_keys
+from amparo.lib.datafiles import DataFileError, read_texts, read_version
 from amparo.training.enums import CONTENT_LANGUAGES
 
 CODE = re.compile(r"^[a-z0-9_-]+$")
@@ -16,11 +16,7 @@ type Texts = dict[str, str]
 
 def text(path: Path, where: str, value: object) -> Texts:
     """A mapping {es, en, fr} of non-empty strings, stripped."""
-    row = require_keys(path, where, value, set(CONTENT_LANGUAGES))
-    for lang in CONTENT_LANGUAGES:
-        if not isinstance(row[lang], str) or not row[lang].strip():
-            raise DataFileError(path, f"{where}.{lang}", "must be non-empty text")
-    return {lang: row[lang].strip() for lang in CONTENT_LANGUAGES}
+    return read_texts(path, where, value, tuple(CONTENT_LANGUAGES))
 
 
 def code(path: Path, where: str, value: object) -> str:
@@ -30,10 +26,7 @@ def code(path: Path, where: str, value: object) -> str:
 
 
 def version(path: Path, value: object) -> str:
-    # YAML reads 1.10 as the float 1.1; a quoted string keeps the version exact.
-    if not isinstance(value, str) or not _VERSION.match(value):
-        raise DataFileError(path, "version", 'must be a quoted string such as "1.0"')
-    return value
+    return read_version(path, value)
 
 
 def items(path: Path, where: str, value: object) -> list[Any]:
