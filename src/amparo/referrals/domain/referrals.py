@@ -158,42 +158,29 @@ def acknowledge_referral(referral: Referral, *, actor: User) -> Referral:
     return referral
 
 
-def accept_referral(referral: Referral, *, actor: User) -> Referral:
-    """Accept (acknowledging on the way if needed). Effects: status, times, audit, email."""
+def _decide(referral: Referral, *, actor: User, to: str, extra: dict[str, object]) -> Referral:
+    """Accept or decline: acknowledging on the way if needed, then telling the sender."""
     now = timezone.now()
-    fields: dict[str, object] = {"decided_at": now}
+    fields: dict[str, object] = {"decided_at": now, **extra}
     if referral.acknowledged_at is None:
         fields["acknowledged_at"] = now
     with transaction.atomic():
-        _move(
-            referral,
-            actor=actor,
-            allowed_from={R.SENT, R.ACKNOWLEDGED},
-            to=R.ACCEPTED,
-            fields=fields,
-        )
+        allowed = {R.SENT, R.ACKNOWLEDGED}
+        _move(referral, actor=actor, allowed_from=allowed, to=to, fields=fields)
         transaction.on_commit(lambda: notify_sender(referral))
     return referral
+
+
+def accept_referral(referral: Referral, *, actor: User) -> Referral:
+    """Accept the referral. Effects: status, times, audit event, email to the sender."""
+    return _decide(referral, actor=actor, to=R.ACCEPTED, extra={})
 
 
 def decline_referral(referral: Referral, *, actor: User, reason: str) -> Referral:
     """Decline with a reason (required). Effects: status, reason (encrypted), audit, email."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the referral is declined.")})
-    now = timezone.now()
-    fields: dict[str, object] = {"decided_at": now, "decline_reason": reason.strip()}
-    if referral.acknowledged_at is None:
-        fields["acknowledged_at"] = now
-    with transaction.atomic():
-        _move(
-            referral,
-            actor=actor,
-            allowed_from={R.SENT, R.ACKNOWLEDGED},
-            to=R.DECLINED,
-            fields=fields,
-        )
-        transaction.on_commit(lambda: notify_sender(referral))
-    return referral
+    return _decide(referral, actor=actor, to=R.DECLINED, extra={"decline_reason": reason.strip()})
 
 
 def complete_referral(referral: Referral, *, actor: User, outcome: str) -> Referral:
