@@ -52,7 +52,7 @@ def test_a_dropped_connection_loses_no_answer_and_the_result_explains_itself(
     _sign_in(page, live_server, mx_caseworker.username)
     form_url = f"{live_server.url}/screening/new/"
     page.goto(form_url)
-    expect(page.locator("#section-company .progress")).to_have_text("Section 3 of 7")
+    expect(page.locator("#section-company .progress")).to_have_text("Sección 3 de 7")
     assert serious_violations(page) == []
 
     page.fill("#id_age_years", "15")
