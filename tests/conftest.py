@@ -27,6 +27,10 @@ pytest_plugins = ["tests.browser"]  # the Chromium fixtures
 
 PASSWORD = "synthetic-test-password-1"
 
+# No persistent connections in tests: the live server's threads would keep the test database
+# open and PostgreSQL would refuse to drop it at the end.
+settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
 # Argon2 still, but cheap: the suite creates many users (see tests/hashers.py).
 settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 

@@ -6,8 +6,8 @@ from amparo.referrals.domain.seed import seed_directory_from_agencies
 
 def _candidate(**overrides: object) -> Candidate:
     values: dict[str, object] = {
-        "pk": 1, "category": "asylum", "profiles": ["international_protection"],
-        "languages": ["es"],
+        "pk": "1", "category": "asylum", "profiles": '["international_protection"]',
+        "languages": '["es"]',
         "minimum_age": None, "maximum_age": None, "sex": "", "available": True, "capacity": None,
     }  # fmt: skip
     return Candidate(**{**values, **overrides})  # type: ignore[arg-type]
