@@ -32,7 +32,17 @@ def localised(texts: dict[str, Any], lang: str | None = None) -> str:
     return str(texts.get(code) or texts.get("es") or "")
 
 
-class Course(models.Model):
+class LocalisedTitle:
+    """For rows whose `title` holds the wording in every content language."""
+
+    title: Any
+
+    @property
+    def name(self) -> str:
+        return localised(self.title)
+
+
+class Course(LocalisedTitle, models.Model):
     """One version of a course; `current` marks the highest version of its code."""
 
     code = models.SlugField(max_length=60)
@@ -54,12 +64,8 @@ class Course(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.version}"
 
-    @property
-    def name(self) -> str:
-        return localised(self.title)
 
-
-class Module(models.Model):
+class Module(LocalisedTitle, models.Model):
     """A module of a course, with its pass mark; `retired` when a reload dropped it."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
@@ -80,12 +86,8 @@ class Module(models.Model):
     def __str__(self) -> str:
         return f"{self.course_id}/{self.code}"
 
-    @property
-    def name(self) -> str:
-        return localised(self.title)
 
-
-class Lesson(models.Model):
+class Lesson(LocalisedTitle, models.Model):
     """A lesson: its Markdown source in every language (rendered and sanitised on display)."""
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
@@ -105,10 +107,6 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.module_id}/{self.code}"
-
-    @property
-    def name(self) -> str:
-        return localised(self.title)
 
 
 class Question(models.Model):
@@ -203,7 +201,7 @@ class AttemptAnswer(models.Model):
         return f"answer {self.position} of attempt {self.attempt_id}"
 
 
-class PracticeCase(models.Model):
+class PracticeCase(LocalisedTitle, models.Model):
     """A fictional case with its expert key, as loaded from `content/practice/<code>.yaml`."""
 
     code = models.SlugField(max_length=80)
@@ -225,10 +223,6 @@ class PracticeCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.version}"
-
-    @property
-    def name(self) -> str:
-        return localised(self.title)
 
 
 class PracticeAttempt(models.Model):
