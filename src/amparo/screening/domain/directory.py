@@ -4,22 +4,11 @@ from django.utils import timezone
 
 from amparo.accounts.models import Agency
 from amparo.screening.engine import AgencyRef, StaticDirectory
+from amparo.screening.engine.directory import agency_ref
 
 
 def _ref(agency: Agency) -> AgencyRef:
-    today = timezone.localdate()
-    expired = agency.valid_to is not None and agency.valid_to < today
-    return AgencyRef(
-        code=agency.code,
-        name=agency.name,
-        country=agency.country_id,
-        kind=agency.kind,
-        acronym=agency.acronym,
-        name_en=agency.name_en,
-        represents=agency.represents_id,
-        enforcement=agency.enforcement,
-        active=agency.active and not expired,
-    )
+    return agency_ref(agency, timezone.localdate())
 
 
 def directory_for(country: str | None) -> StaticDirectory:

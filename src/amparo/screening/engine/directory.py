@@ -1,11 +1,16 @@
 """The directory of agencies: where the engine finds the agencies of a kind, and consulates."""
 
+import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from typing import Protocol as TypingProtocol
 
 from amparo.accounts.enums import AgencyKind
+
+if TYPE_CHECKING:
+    from amparo.accounts.models import Agency
 
 _CONSULATE = AgencyKind.CONSULATE.value
 
@@ -59,6 +64,23 @@ class StaticDirectory:
         ]
 
 
+def agency_ref(agency: "Agency", today: dt.date | None = None) -> AgencyRef:
+    """What the engine needs of an agency (a saved row or one parsed from the data files);
+    an agency whose `valid_to` has passed counts as inactive."""
+    expired = agency.valid_to is not None and agency.valid_to < (today or dt.date.today())
+    return AgencyRef(
+        code=agency.code,
+        name=agency.name,
+        country=agency.country_id,
+        kind=agency.kind,
+        acronym=agency.acronym,
+        name_en=agency.name_en,
+        represents=agency.represents_id,
+        enforcement=agency.enforcement,
+        active=agency.active and not expired,
+    )
+
+
 @functools.cache
 def reference_directory() -> StaticDirectory:
     """The directory from the reference data files, read once, without the database."""
@@ -73,16 +95,5 @@ def reference_directory() -> StaticDirectory:
 
     countries = {country.code for country in parse_countries(COUNTRIES_FILE)}
     return StaticDirectory(
-        AgencyRef(
-            code=agency.code,
-            name=agency.name,
-            country=agency.country_id,
-            kind=agency.kind,
-            acronym=agency.acronym,
-            name_en=agency.name_en,
-            represents=agency.represents_id,
-            enforcement=agency.enforcement,
-            active=agency.active,
-        )
-        for agency in parse_agencies(AGENCIES_FILE, countries)
+        agency_ref(agency) for agency in parse_agencies(AGENCIES_FILE, countries)
     )
