@@ -5,7 +5,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from amparo.accounts.models import Agency, User
@@ -14,16 +14,15 @@ from amparo.people.domain.queries import get_case_for
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 from amparo.referrals.domain import referrals as flow
+from amparo.referrals.domain.actions import act_on_referral
 from amparo.referrals.domain.queries import services_matching
 from amparo.referrals.domain.referral_queries import (
     get_referral_for,
     inbox_for,
     is_receiver,
-    is_sender,
     referrals_visible_to,
 )
 from amparo.referrals.models import Referral, Service
-from amparo.screening.domain.queries import confirmed_profiles
 
 router = Router(tags=["referrals"])
 
@@ -182,25 +181,6 @@ def act(request: HttpRequest, referral_id: int, action: str, data: DecisionIn) -
     """Sending side: send, close, revoke. Receiving side: acknowledge, accept, decline, complete."""
     user = _user(request)
     referral = get_referral_for(user, referral_id)
+    act_on_referral(user, referral, action, reason=data.reason, outcome=data.outcome)
     receiver = is_receiver(user, referral)
-    if receiver:
-        actions = {
-            "acknowledge": lambda: flow.acknowledge_referral(referral, actor=user),
-            "accept": lambda: flow.accept_referral(referral, actor=user),
-            "decline": lambda: flow.decline_referral(referral, actor=user, reason=data.reason),
-            "complete": lambda: flow.complete_referral(referral, actor=user, outcome=data.outcome),
-        }
-    elif is_sender(user, referral):
-        actions = {
-            "send": lambda: flow.send_referral(
-                referral, actor=user, profiles=confirmed_profiles(referral.case)
-            ),
-            "close": lambda: flow.close_referral(referral, actor=user),
-            "revoke": lambda: flow.revoke_referral(referral, actor=user),
-        }
-    else:
-        actions = {}
-    if action not in actions:
-        raise Http404
-    actions[action]()
     return _referral_out(referral, receiver=receiver)

@@ -19,6 +19,7 @@ from amparo.people.domain.queries import get_case_for
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 from amparo.referrals.domain import referrals as flow
+from amparo.referrals.domain.actions import act_on_referral
 from amparo.referrals.domain.matching import match_services, needs_of
 from amparo.referrals.domain.minimum_data import fields_for
 from amparo.referrals.domain.queries import services_matching
@@ -170,34 +171,9 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
     """Every button of the referral page: one domain function per action, chosen by side."""
     user = _user(request)
     referral = get_referral_for(user, referral_id)
-    receiver_actions = {
-        "acknowledge": lambda: flow.acknowledge_referral(referral, actor=user),
-        "accept": lambda: flow.accept_referral(referral, actor=user),
-        "decline": lambda: flow.decline_referral(
-            referral, actor=user, reason=request.POST.get("reason", "")
-        ),
-        "complete": lambda: flow.complete_referral(
-            referral, actor=user, outcome=request.POST.get("outcome", "")
-        ),
-    }
-    sender_actions = {
-        "send": lambda: flow.send_referral(
-            referral, actor=user, profiles=confirmed_profiles(referral.case)
-        ),
-        "close": lambda: flow.close_referral(referral, actor=user),
-        "revoke": lambda: flow.revoke_referral(referral, actor=user),
-    }
-    actions = (
-        receiver_actions
-        if is_receiver(user, referral)
-        else sender_actions
-        if is_sender(user, referral)
-        else {}
-    )
-    if action not in actions:
-        raise Http404
+    reason, outcome = request.POST.get("reason", ""), request.POST.get("outcome", "")
     try:
-        actions[action]()
+        act_on_referral(user, referral, action, reason=reason, outcome=outcome)
         messages.success(
             request,
             _("Done: the referral is now %(status)s.") % {"status": referral.get_status_display()},
