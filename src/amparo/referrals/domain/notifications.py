@@ -18,29 +18,23 @@ def _emails(agency_id: int, roles: set[str]) -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def notify_receivers(referral: Referral) -> int:
-    recipients = _emails(referral.receiving_agency_id, {Role.RECEIVING_OFFICER, Role.SUPERVISOR})
+def _send(referral: Referral, recipients: list[str], body: str) -> int:
+    """One email naming the referral and its status; nothing about the person."""
     if not recipients:
         return 0
-    subject = _("Amparo: referral %(ref)s (%(status)s)") % {
-        "ref": referral.reference,
-        "status": referral.get_status_display(),
-    }
-    body = _("A referral for your institution changed. Open Amparo to see it: %(ref)s.") % {
-        "ref": referral.reference
-    }
-    return send_mail(subject, body, None, recipients)
+    values = {"ref": referral.reference, "status": referral.get_status_display()}
+    subject = _("Amparo: referral %(ref)s (%(status)s)") % values
+    return send_mail(subject, body % values, None, recipients)
+
+
+def notify_receivers(referral: Referral) -> int:
+    recipients = _emails(referral.receiving_agency_id, {Role.RECEIVING_OFFICER, Role.SUPERVISOR})
+    body = _("A referral for your institution changed. Open Amparo to see it: %(ref)s.")
+    return _send(referral, recipients, body)
 
 
 def notify_sender(referral: Referral) -> int:
     recipients = sorted({e for e in [referral.created_by.email] if e})
-    if not recipients:
-        return 0
-    subject = _("Amparo: referral %(ref)s (%(status)s)") % {
-        "ref": referral.reference,
-        "status": referral.get_status_display(),
-    }
-    body = _("A referral you sent changed. Open Amparo to see it: %(ref)s.") % {
-        "ref": referral.reference
-    }
-    return send_mail(subject, body, None, recipients)
+    return _send(
+        referral, recipients, _("A referral you sent changed. Open Amparo to see it: %(ref)s.")
+    )
