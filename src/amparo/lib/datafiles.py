@@ -1,9 +1,12 @@
 """Loading of data files (YAML or JSON) with errors that name the file, the key and the problem."""
 
+import hashlib
 import json
 import re
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Protocol
 
 import yaml
 
@@ -88,3 +91,51 @@ def read_texts(
         if not isinstance(row[lang], str) or not row[lang].strip():
             raise DataFileError(path, f"{where}.{lang}", "must be non-empty text")
     return {lang: row[lang].strip() for lang in languages}
+
+
+class Versioned(Protocol):
+    """A loaded data file that names itself: an id, a version, where it came from."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def path(self) -> Path: ...
+
+
+def file_sha256(path: Path) -> str:
+    """The content hash a saved record keeps, so it can tell which file it was made with."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise DataFileError(path, "", f"cannot be read ({exc.strerror})") from None
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Versions sort by their numbers: "1.10" comes after "1.9"."""
+    return tuple(int(part) for part in version.split("."))
+
+
+def versioned_registry[T: Versioned](
+    paths: Iterable[Path], load: Callable[[Path], T]
+) -> Mapping[tuple[str, str], T]:
+    """Every file loaded and validated, by (id, version); two files with one id and version
+    are refused, naming both."""
+    found: dict[tuple[str, str], T] = {}
+    for path in paths:
+        item = load(path)
+        key = (item.id, item.version)
+        if key in found:
+            raise DataFileError(
+                path, "version", f"{key[0]} {key[1]} is also in {found[key].path.name}"
+            )
+        found[key] = item
+    return MappingProxyType(found)
+
+
+def latest_version(registry: Mapping[tuple[str, str], Versioned], item_id: str) -> str | None:
+    versions = [version for key_id, version in registry if key_id == item_id]
+    return max(versions, key=version_key) if versions else None

@@ -9,7 +9,6 @@ purpose: the overall concern level is the case manager's judgement (DOMAIN.md 1.
 """
 
 import functools
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,11 +21,14 @@ from django.utils.translation import get_language
 from amparo.assessment.enums import TEXT_LANGUAGES, Level, Polarity
 from amparo.lib.datafiles import (
     DataFileError,
+    file_sha256,
+    latest_version,
     read_data_file,
     read_id,
     read_texts,
     read_version,
     require_keys,
+    versioned_registry,
 )
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
@@ -95,11 +97,7 @@ class CatalogueNotFoundError(LookupError):
 
 def load_catalogue_file(path: Path) -> Catalogue:
     """Load and validate one catalogue file (not cached); raise `DataFileError` if it is bad."""
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise DataFileError(path, "", f"cannot be read ({exc.strerror})") from None
-    return _Loader(path).catalogue(read_data_file(path), digest)
+    return _Loader(path).catalogue(read_data_file(path), file_sha256(path))
 
 
 @functools.cache
@@ -109,28 +107,15 @@ def catalogue_registry(directory: Path = CATALOGUE_DIR) -> Mapping[tuple[str, st
     A change of wording or factors is a new file with the same id and a higher version, so an
     assessment saved under an older version is still shown with the factors it was made with.
     """
-    found: dict[tuple[str, str], Catalogue] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        catalogue = load_catalogue_file(path)
-        key = (catalogue.id, catalogue.version)
-        if key in found:
-            raise DataFileError(
-                path, "version", f"{key[0]} {key[1]} is also in {found[key].path.name}"
-            )
-        found[key] = catalogue
-    return MappingProxyType(found)
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
+    return versioned_registry(sorted(directory.glob("*.yaml")), load_catalogue_file)
 
 
 def current_catalogue(catalogue_id: str = DEFAULT_CATALOGUE) -> Catalogue:
     """The highest version of the catalogue with this id: what new assessments use."""
-    versions = [key[1] for key in catalogue_registry() if key[0] == catalogue_id]
-    if not versions:
+    latest = latest_version(catalogue_registry(), catalogue_id)
+    if latest is None:
         raise CatalogueNotFoundError(f"no DoMV catalogue {catalogue_id!r}")
-    return catalogue_registry()[(catalogue_id, max(versions, key=_version_key))]
+    return catalogue_registry()[(catalogue_id, latest)]
 
 
 def find_catalogue(catalogue_id: str, version: str) -> Catalogue | None:

@@ -3,13 +3,18 @@ checked once and cached by id and version (`protocol_registry`, `load_protocol`)
 
 import dataclasses
 import functools
-import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from amparo.lib.datafiles import DataFileError, read_data_file, require_keys
+from amparo.lib.datafiles import (
+    file_sha256,
+    latest_version,
+    read_data_file,
+    require_keys,
+    versioned_registry,
+)
 from amparo.screening.enums import (
     CHILD_FACT,
     ENGINE_QUESTIONS,
@@ -40,22 +45,18 @@ _TOP_OPTIONAL = {"source", "lists", "urgency", "actions"}
 
 def load_protocol_file(path: Path) -> Protocol:
     """Load and validate one protocol file (not cached); raise `DataFileError` if it is bad."""
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise DataFileError(path, "", f"cannot be read ({exc.strerror})") from None
-    return _Loader(path).protocol(read_data_file(path), digest)
+    return _Loader(path).protocol(read_data_file(path), file_sha256(path))
 
 
 def load_protocol(protocol_id: str, version: str | None = None) -> Protocol:
     """The protocol with this id: its highest version unless `version` names one. Cached."""
-    versions = [key[1] for key in protocol_registry() if key[0] == protocol_id]
-    if not versions or (version is not None and version not in versions):
+    registry = protocol_registry()
+    chosen = version or latest_version(registry, protocol_id)
+    if chosen is None or (protocol_id, chosen) not in registry:
         raise ProtocolNotFoundError(
             f"no screening protocol {protocol_id!r} {version or ''}".strip()
         )
-    latest = max(versions, key=lambda v: tuple(int(part) for part in v.split(".")))
-    return protocol_registry()[(protocol_id, version or latest)]
+    return registry[(protocol_id, chosen)]
 
 
 @functools.cache
@@ -65,16 +66,7 @@ def protocol_registry(directory: Path = PROTOCOLS_DIR) -> Mapping[tuple[str, str
     A new version of a protocol is a new file with the same id and a higher version, so
     screenings saved under the old version can still be shown with the wording they used.
     """
-    found: dict[tuple[str, str], Protocol] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        protocol = load_protocol_file(path)
-        key = (protocol.id, protocol.version)
-        if key in found:
-            raise DataFileError(
-                path, "version", f"{key[0]} {key[1]} is also in {found[key].path.name}"
-            )
-        found[key] = protocol
-    return MappingProxyType(found)
+    return versioned_registry(sorted(directory.glob("*.yaml")), load_protocol_file)
 
 
 class _Loader(_Parser):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from amparo.accounts.models import User
+from amparo.lib.datafiles import version_key
 from amparo.protection.domain.audit import record_event
 from amparo.training.domain.questions import replace_bank
 from amparo.training.enums import TrainingAuditAction
@@ -73,14 +74,10 @@ def _note(report: LoadReport, line: str, outcome: str) -> None:
     )
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
 def _mark_current(model: type[Course] | type[PracticeCase], codes: set[str]) -> None:
     for code in codes:
         rows = list(model.objects.filter(code=code).values_list("pk", "version"))
-        latest = max(rows, key=lambda row: _version_key(row[1]))[0]
+        latest = max(rows, key=lambda row: version_key(row[1]))[0]
         model.objects.filter(code=code).exclude(pk=latest).update(current=False)
         model.objects.filter(pk=latest).update(current=True)
 
