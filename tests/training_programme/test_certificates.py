@@ -2,9 +2,7 @@
 shows only the name, the course and the date."""
 
 import re
-import subprocess
 from collections.abc import Callable
-from pathlib import Path
 
 from django.test import Client
 from django.urls import reverse
@@ -12,19 +10,8 @@ from django.urls import reverse
 from amparo.accounts.models import User
 from amparo.protection.models import AuditEvent
 from amparo.training.models import Course
+from tests.pdf import pdf_text
 from tests.training_programme.factories import certify
-
-
-def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "certificate.pdf"
-    path.write_bytes(pdf)
-    result = subprocess.run(  # noqa: S603
-        ["/usr/bin/pdftotext", "-layout", str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return " ".join(result.stdout.split())
 
 
 def test_the_certificate_pdf_holds_the_name_the_course_and_the_code(
@@ -32,12 +19,11 @@ def test_the_certificate_pdf_holds_the_name_the_course_and_the_code(
     trainer: User,
     mx_trainee: User,
     login_in: Callable[[User, str], Client],
-    tmp_path: Path,
 ) -> None:
     certificate = certify(trainer, mx_trainee)
     url = reverse("web:training_certificate_pdf", args=[certificate.pk])
     response = login_in(mx_trainee, "en").get(url)
-    text = _pdf_text(response.content, tmp_path)
+    text = pdf_text(response.content)
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     assert ("Lucía Trainsynth" in text, "Test course" in text, certificate.code in text) == (
         True,

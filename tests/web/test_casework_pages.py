@@ -1,7 +1,5 @@
 import datetime as dt
-import subprocess
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -12,6 +10,7 @@ from amparo.accounts.models import Agency, User
 from amparo.casework.models import Approval, Consent, Task
 from amparo.people.models import Case, Person
 from tests.conftest import PASSWORD
+from tests.pdf import pdf_text
 
 
 def test_registration_searches_first_then_opens_a_case(
@@ -163,14 +162,6 @@ def test_two_editors_of_one_plan_lose_nothing(
     assert mx_case.plan.goals.get().description == "Safe shelter"
 
 
-def _pdf_text(content: bytes, tmp_path: Path) -> str:
-    pdf = tmp_path / "case.pdf"
-    pdf.write_bytes(content)
-    command = ["pdftotext", "-enc", "UTF-8", str(pdf), str(tmp_path / "case.txt")]
-    subprocess.run(command, check=True)  # noqa: S603  (a fixed local tool)
-    return (tmp_path / "case.txt").read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("language", "heading"), [("es", "Resumen del caso"), ("en", "Case summary"), ("fr", "dossier")]
 )
@@ -178,7 +169,6 @@ def test_the_case_summary_pdf_speaks_the_readers_language(
     login: Callable[[User], Client],
     mx_caseworker: User,
     mx_case: Case,
-    tmp_path: Path,
     language: str,
     heading: str,
 ) -> None:
@@ -186,13 +176,13 @@ def test_the_case_summary_pdf_speaks_the_readers_language(
     client.cookies["django_language"] = language
     response = client.get(f"/cases/{mx_case.pk}/summary.pdf")
     assert response["Content-Type"] == "application/pdf"
-    text = _pdf_text(response.content, tmp_path)
+    text = pdf_text(response.content)
     assert heading in text
     assert "HX1234567" in text
 
 
 def test_a_front_line_officer_pdf_leaves_out_documents_and_phone(
-    login: Callable[[User], Client], reference: None, tmp_path: Path
+    login: Callable[[User], Client], reference: None
 ) -> None:
     from tests.conftest import make_case
 
@@ -204,7 +194,7 @@ def test_a_front_line_officer_pdf_leaves_out_documents_and_phone(
     case = make_case(
         actor=officer, agency_code="mx-oim", given="Linafake", surname="Frontsynth", doc="ZZ9988776"
     )
-    text = _pdf_text(login(officer).get(f"/cases/{case.pk}/summary.pdf").content, tmp_path)
+    text = pdf_text(login(officer).get(f"/cases/{case.pk}/summary.pdf").content)
     assert "Linafake" in text
     assert "ZZ9988776" not in text
     assert "0000 1111" not in text
