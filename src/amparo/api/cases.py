@@ -1,9 +1,9 @@
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Status
 
 from amparo.accounts.enums import CASEWORK_ROLES
-from amparo.accounts.models import User
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.api.schemas import (
     CaseOut,
     CaseSummaryOut,
@@ -33,8 +33,8 @@ def summary_of(case: Case) -> CaseSummaryOut:
 
 
 @router.get("/me", response=MeOut, tags=["accounts"])
-def me(request: HttpRequest) -> MeOut:
-    user: User = request.user  # type: ignore[assignment]
+def me(request: AuthenticatedHttpRequest) -> MeOut:
+    user = request.user
     memberships = [
         MembershipOut(agency=m.agency.code, country=m.agency.country_id, role=m.role)
         for m in user.memberships.filter(active=True).select_related("agency")
@@ -43,15 +43,17 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/cases", response=list[CaseSummaryOut], tags=["cases"])
-def list_cases(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[CaseSummaryOut]:
-    user: User = request.user  # type: ignore[assignment]
+def list_cases(
+    request: AuthenticatedHttpRequest, limit: int = 50, offset: int = 0
+) -> list[CaseSummaryOut]:
+    user = request.user
     cases = case_domain.list_cases(user, limit=max(1, min(limit, 200)), offset=max(0, offset))
     return [summary_of(c) for c in cases]
 
 
 @router.get("/cases/{case_id}", response=CaseOut, tags=["cases"])
-def get_case(request: HttpRequest, case_id: int) -> CaseOut:
-    user: User = request.user  # type: ignore[assignment]
+def get_case(request: AuthenticatedHttpRequest, case_id: int) -> CaseOut:
+    user = request.user
     case = case_domain.read_case(user, case_id)
     person = case.person
     return CaseOut(
@@ -70,9 +72,9 @@ def get_case(request: HttpRequest, case_id: int) -> CaseOut:
 
 
 @router.post("/cases", response={201: CaseSummaryOut, 404: ErrorOut, 422: ErrorOut}, tags=["cases"])
-def register_case(request: HttpRequest, data: RegisterIn) -> Status[CaseSummaryOut]:
+def register_case(request: AuthenticatedHttpRequest, data: RegisterIn) -> Status[CaseSummaryOut]:
     """Register a person and open a case at the caller's agency (search first: /register/)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     membership = (
         user.memberships.filter(active=True, role__in=CASEWORK_ROLES)
         .select_related("agency")

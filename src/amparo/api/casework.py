@@ -1,10 +1,10 @@
 """Case management endpoints: register, consent, lifecycle. Same domain calls as the pages."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Router, Status
 
-from amparo.accounts.models import Agency, User
+from amparo.accounts.http import AuthenticatedHttpRequest
+from amparo.accounts.models import Agency
 from amparo.api.cases import summary_of
 from amparo.api.schemas import CaseSummaryOut, ConsentIn, ConsentOut, ErrorOut, TransitionIn
 from amparo.casework.domain import consent as consent_domain
@@ -13,10 +13,6 @@ from amparo.casework.models import Consent
 from amparo.people.domain.queries import get_case_for
 
 router = Router(tags=["casework"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _consent_out(c: Consent) -> ConsentOut:
@@ -31,14 +27,16 @@ def _consent_out(c: Consent) -> ConsentOut:
 
 
 @router.get("/cases/{case_id}/consents", response=list[ConsentOut])
-def list_consents(request: HttpRequest, case_id: int) -> list[ConsentOut]:
-    case = get_case_for(_user(request), case_id)
+def list_consents(request: AuthenticatedHttpRequest, case_id: int) -> list[ConsentOut]:
+    case = get_case_for(request.user, case_id)
     return [_consent_out(c) for c in case.consents.select_related("recipient")]
 
 
 @router.post("/cases/{case_id}/consents", response={201: ConsentOut, 404: ErrorOut, 422: ErrorOut})
-def record_consent(request: HttpRequest, case_id: int, data: ConsentIn) -> Status[ConsentOut]:
-    user = _user(request)
+def record_consent(
+    request: AuthenticatedHttpRequest, case_id: int, data: ConsentIn
+) -> Status[ConsentOut]:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     recipient = None
     if data.recipient:
@@ -57,8 +55,10 @@ def record_consent(request: HttpRequest, case_id: int, data: ConsentIn) -> Statu
 @router.post(
     "/cases/{case_id}/transitions", response={200: CaseSummaryOut, 404: ErrorOut, 409: ErrorOut}
 )
-def transition(request: HttpRequest, case_id: int, data: TransitionIn) -> CaseSummaryOut:
-    user = _user(request)
+def transition(
+    request: AuthenticatedHttpRequest, case_id: int, data: TransitionIn
+) -> CaseSummaryOut:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     lifecycle.transition_case(case, actor=user, to=data.to, expected_version=data.version)
     return summary_of(case)

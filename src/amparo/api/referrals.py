@@ -5,10 +5,10 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from amparo.accounts.models import Agency, User
+from amparo.accounts.http import AuthenticatedHttpRequest
+from amparo.accounts.models import Agency
 from amparo.api.schemas import ErrorOut
 from amparo.people.domain.queries import get_case_for
 from amparo.protection.domain.audit import record_event
@@ -66,10 +66,6 @@ class DecisionIn(Schema):
     outcome: str = ""
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _service_out(s: Service) -> ServiceOut:
     org = s.organization
     return ServiceOut(
@@ -105,7 +101,7 @@ def _referral_out(r: Referral, *, receiver: bool) -> ReferralOut:
 
 @router.get("/directory/services", response=list[ServiceOut])
 def search_services(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     text: str | None = None,
     country: str | None = None,
     category: str | None = None,
@@ -123,23 +119,24 @@ def search_services(
 
 
 @router.get("/referrals", response=list[ReferralOut])
-def list_referrals(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[ReferralOut]:
-    user = _user(request)
+def list_referrals(
+    request: AuthenticatedHttpRequest, limit: int = 50, offset: int = 0
+) -> list[ReferralOut]:
+    user = request.user
     rows = referrals_visible_to(user)[max(0, offset) : max(0, offset) + max(1, min(limit, 200))]
     return [_referral_out(r, receiver=is_receiver(user, r)) for r in rows]
 
 
 @router.get("/referrals/inbox", response=list[ReferralOut])
-def inbox(request: HttpRequest, limit: int = 50) -> list[ReferralOut]:
+def inbox(request: AuthenticatedHttpRequest, limit: int = 50) -> list[ReferralOut]:
     return [
-        _referral_out(r, receiver=True)
-        for r in inbox_for(_user(request))[: max(1, min(limit, 200))]
+        _referral_out(r, receiver=True) for r in inbox_for(request.user)[: max(1, min(limit, 200))]
     ]
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)
-def get_referral(request: HttpRequest, referral_id: int) -> ReferralOut:
-    user = _user(request)
+def get_referral(request: AuthenticatedHttpRequest, referral_id: int) -> ReferralOut:
+    user = request.user
     referral = get_referral_for(user, referral_id)
     receiver = is_receiver(user, referral)
     record_event(
@@ -154,8 +151,8 @@ def get_referral(request: HttpRequest, referral_id: int) -> ReferralOut:
 @router.post(
     "/cases/{case_id}/referrals", response={201: ReferralOut, 404: ErrorOut, 422: ErrorOut}
 )
-def draft(request: HttpRequest, case_id: int, data: ReferralIn) -> Status[ReferralOut]:
-    user = _user(request)
+def draft(request: AuthenticatedHttpRequest, case_id: int, data: ReferralIn) -> Status[ReferralOut]:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     service = Service.objects.select_related("organization__agency").filter(pk=data.service).first()
     agency: Agency | None = service.organization.agency if service else None
@@ -177,9 +174,11 @@ def draft(request: HttpRequest, case_id: int, data: ReferralIn) -> Status[Referr
     "/referrals/{referral_id}/{action}",
     response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
-def act(request: HttpRequest, referral_id: int, action: str, data: DecisionIn) -> ReferralOut:
+def act(
+    request: AuthenticatedHttpRequest, referral_id: int, action: str, data: DecisionIn
+) -> ReferralOut:
     """Sending side: send, close, revoke. Receiving side: acknowledge, accept, decline, complete."""
-    user = _user(request)
+    user = request.user
     referral = get_referral_for(user, referral_id)
     act_on_referral(user, referral, action, reason=data.reason, outcome=data.outcome)
     receiver = is_receiver(user, referral)

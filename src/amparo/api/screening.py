@@ -7,11 +7,12 @@ the caller's scope answers 404, and so does submitting for a caller with no case
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import User
 from amparo.screening.domain.queries import screening_agency_for
 from amparo.screening.domain.results import localised_result
@@ -149,10 +150,6 @@ class MessageOut(Schema):
 # --- Building responses -----------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _lang(user: User, lang: str | None) -> str:
     chosen = lang or user.language
     return chosen if chosen in TEXT_LANGUAGES else "es"
@@ -211,11 +208,11 @@ def _problem_out(problem: AnswerProblem) -> AnswerProblemOut:
 
 
 @router.post("", response={201: ScreeningOut, 403: MessageOut, 422: AnswersErrorOut})
-def create_screening(request: HttpRequest, data: ScreeningIn) -> Status[Any]:
+def create_screening(request: AuthenticatedHttpRequest, data: ScreeningIn) -> Status[Any]:
     """Submit a person's answers: 201 with the saved screening and its result, or 422 listing
     every bad answer by question code. Saved for the caller's agency (404 without one); 403
     when the deployment requires training the caller has not passed yet."""
-    user = _user(request)
+    user = request.user
     agency = screening_agency_for(user)
     if agency is None:
         raise Http404
@@ -242,21 +239,19 @@ def create_screening(request: HttpRequest, data: ScreeningIn) -> Status[Any]:
 
 @router.get("", response=list[ScreeningSummaryOut])
 def list_screenings_endpoint(
-    request: HttpRequest, limit: int = 50, offset: int = 0
+    request: AuthenticatedHttpRequest, limit: int = 50, offset: int = 0
 ) -> list[ScreeningSummaryOut]:
     """The screenings the caller may see, newest first: no answers, counts of profiles only."""
-    screenings = list_screenings(
-        _user(request), limit=max(1, min(limit, 200)), offset=max(0, offset)
-    )
+    screenings = list_screenings(request.user, limit=max(1, min(limit, 200)), offset=max(0, offset))
     return [_summary(s, s.suggested, s.confirmed_count) for s in screenings]  # type: ignore[attr-defined]
 
 
 @router.get("/{screening_id}", response=ScreeningOut)
 def get_screening(
-    request: HttpRequest, screening_id: int, lang: Lang | None = None
+    request: AuthenticatedHttpRequest, screening_id: int, lang: Lang | None = None
 ) -> ScreeningOut:
     """One screening through the gate (404 outside scope), with its result in `lang` (default:
     the caller's language). Reading one attached to a case is recorded as a reading of it."""
-    user = _user(request)
+    user = request.user
     screening = read_screening(user, screening_id)
     return _full(screening, _lang(user, lang))

@@ -9,10 +9,11 @@ out of reach is never even parsed.
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from pydantic import ValidationError
 
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import User
 from amparo.screening.protocol import AnswersError
 from amparo.training.domain import queries
@@ -89,18 +90,14 @@ class TraineeProgressOut(Schema):
     overdue: list[str]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _studying(request: HttpRequest) -> User:
-    user = _user(request)
+def _studying(request: AuthenticatedHttpRequest) -> User:
+    user = request.user
     if not may_study(user):
         raise Http404
     return user
 
 
-def _body[T: Schema](request: HttpRequest, schema: type[T]) -> T | ErrorOut:
+def _body[T: Schema](request: AuthenticatedHttpRequest, schema: type[T]) -> T | ErrorOut:
     try:
         return schema.model_validate_json(request.body or b"null")
     except ValidationError as error:
@@ -143,7 +140,7 @@ def _schema_body(schema: type[Schema]) -> dict[str, Any]:
     response={201: AttemptOut, 404: ErrorOut, 422: ErrorOut},
     openapi_extra=_schema_body(QuizIn),
 )
-def submit_quiz_attempt(request: HttpRequest, module_id: int) -> Status[Any]:
+def submit_quiz_attempt(request: AuthenticatedHttpRequest, module_id: int) -> Status[Any]:
     """Grade and record a quiz attempt (essays wait for the trainer)."""
     user = _studying(request)
     module = queries.get_module_for(user, module_id)
@@ -162,7 +159,7 @@ def submit_quiz_attempt(request: HttpRequest, module_id: int) -> Status[Any]:
 
 @router.get("/modules/{module_id}/questions", response={200: list[dict[str, Any]], 404: ErrorOut})
 def module_questions(
-    request: HttpRequest, module_id: int, lang: Lang = "es"
+    request: AuthenticatedHttpRequest, module_id: int, lang: Lang = "es"
 ) -> list[dict[str, Any]]:
     """The quiz as asked: texts and choices, without the answers' weights or feedback."""
     module = queries.get_module_for(_studying(request), module_id)
@@ -182,7 +179,7 @@ def _asked(position: int, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/attempts/{attempt_id}", response={200: AttemptOut, 404: ErrorOut})
-def read_attempt(request: HttpRequest, attempt_id: int) -> AttemptOut:
+def read_attempt(request: AuthenticatedHttpRequest, attempt_id: int) -> AttemptOut:
     return _attempt_out(queries.get_attempt_for(_studying(request), attempt_id))
 
 
@@ -191,7 +188,7 @@ def read_attempt(request: HttpRequest, attempt_id: int) -> AttemptOut:
     response={201: dict[str, Any], 404: ErrorOut, 422: ErrorOut},
     openapi_extra=_schema_body(PracticeIn),
 )
-def submit_practice_attempt(request: HttpRequest, practice_id: int) -> Status[Any]:
+def submit_practice_attempt(request: AuthenticatedHttpRequest, practice_id: int) -> Status[Any]:
     """Grade work on a practice case against its expert key (a sandbox: no case is created)."""
     user = _studying(request)
     case = queries.get_practice_case_for(user, practice_id)
@@ -218,8 +215,8 @@ def submit_practice_attempt(request: HttpRequest, practice_id: int) -> Status[An
 
 
 @router.get("/cohorts", response={200: list[CohortOut], 404: ErrorOut})
-def list_cohorts(request: HttpRequest) -> list[CohortOut]:
-    user = _user(request)
+def list_cohorts(request: AuthenticatedHttpRequest) -> list[CohortOut]:
+    user = request.user
     if not trainer_countries(user):
         raise Http404
     return [
@@ -237,8 +234,10 @@ def list_cohorts(request: HttpRequest) -> list[CohortOut]:
 @router.get(
     "/cohorts/{cohort_id}/progress", response={200: list[TraineeProgressOut], 404: ErrorOut}
 )
-def cohort_progress_out(request: HttpRequest, cohort_id: int) -> list[TraineeProgressOut]:
-    cohort = queries.get_cohort_for(_user(request), cohort_id)
+def cohort_progress_out(
+    request: AuthenticatedHttpRequest, cohort_id: int
+) -> list[TraineeProgressOut]:
+    cohort = queries.get_cohort_for(request.user, cohort_id)
     return [
         TraineeProgressOut(
             trainee=row.trainee.username,
@@ -252,7 +251,7 @@ def cohort_progress_out(request: HttpRequest, cohort_id: int) -> list[TraineePro
 
 
 @router.get("/xapi/statements", response={200: list[dict[str, Any]], 404: ErrorOut})
-def xapi_statements(request: HttpRequest) -> list[dict[str, Any]]:
+def xapi_statements(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     """xAPI 1.0.3 statements: a trainer's country's trainees, or the trainee's own."""
     user = _studying(request)
     countries = trainer_countries(user)

@@ -4,12 +4,12 @@ listing and opening assessments are audited."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from amparo.accounts.models import User
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.assessment.catalogue import current_catalogue
 from amparo.assessment.domain.assessments import (
     immediate_dangers,
@@ -26,17 +26,17 @@ from amparo.people.domain.queries import get_case_for
 
 @login_required
 @require_safe
-def assessment_list(request: HttpRequest, case_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def assessment_list(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    user = request.user
     case, assessments = list_assessments(user, case_id)
     return render(request, "web/assessment/list.html", {"case": case, "assessments": assessments})
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def assessment_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def assessment_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """The form; on bad input it comes back with every field named and everything kept."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     data = request.POST if request.method == "POST" else None
     form = AssessmentForm(data, catalogue=current_catalogue(), user=user, case=case)
@@ -55,8 +55,10 @@ def assessment_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def assessment_detail(request: HttpRequest, case_id: int, assessment_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def assessment_detail(
+    request: AuthenticatedHttpRequest, case_id: int, assessment_id: int
+) -> HttpResponse:
+    user = request.user
     assessment = read_assessment(user, case_id, assessment_id)
     rows = summary_rows(assessment)
     context = {
@@ -72,10 +74,12 @@ def assessment_detail(request: HttpRequest, case_id: int, assessment_id: int) ->
 
 @login_required
 @require_safe
-def assessment_svg(request: HttpRequest, case_id: int, assessment_id: int) -> HttpResponse:
+def assessment_svg(
+    request: AuthenticatedHttpRequest, case_id: int, assessment_id: int
+) -> HttpResponse:
     """The per-level chart. Not audited on its own: it shows counts only, and the page that
     embeds it (the detail page) records the reading."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     assessment = get_assessment_for(user, case_id, assessment_id)
     title = gettext("Risk and protective factors marked, by level")
     body = render_summary_svg(summary_rows(assessment), title=title)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import User
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
@@ -66,9 +67,9 @@ def _qr_svg(uri: str) -> str:
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol a TOTP device: show the secret as a QR code and as text, confirm with a code."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("web:2fa_verify")
     device, _created = TOTPDevice.objects.get_or_create(
@@ -89,8 +90,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         return redirect("web:2fa_setup")

@@ -1,10 +1,11 @@
 """Case pages. Every page goes through the access gate; opening a case is audited."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import User
 from amparo.casework.domain.lifecycle import ALLOWED, is_supervisor_of
 from amparo.casework.enums import ApprovalDecision, ClosureReason, TaskStatus
@@ -21,15 +22,15 @@ PAGE_SIZE = 50
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     cases = list_cases(user, limit=PAGE_SIZE)
     return render(request, "web/case_list.html", {"cases": cases, "page_size": PAGE_SIZE})
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    user = request.user
     case = read_case(user, case_id)
     return render(request, "web/case_detail.html", case_page_context(user, case))
 
@@ -65,9 +66,9 @@ def is_child(person: Person) -> bool:
 
 
 @login_required
-def case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_pdf(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """A case summary as PDF in the reader's language, with what their role may see."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     case = get_case_for(user, case_id)
     pdf = render_case_summary(user, case)
     response = HttpResponse(pdf, content_type="application/pdf")

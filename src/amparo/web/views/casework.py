@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amparo.accounts.domain.users import roles_of
 from amparo.accounts.enums import CASEWORK_ROLES, Role
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import Agency, User
 from amparo.casework.domain import children, consent, lifecycle, tasks
 from amparo.casework.domain.queries import caseload_for, pending_approvals_for
@@ -28,10 +29,6 @@ from amparo.people.models import Case
 from amparo.web import forms_casework as f
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _apply_errors(form: Form, error: ValidationError) -> None:
     """Put a domain ValidationError on the form fields it names (or on the form)."""
     for field, messages_ in error.message_dict.items():
@@ -39,8 +36,8 @@ def _apply_errors(form: Form, error: ValidationError) -> None:
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not roles_of(user) & CASEWORK_ROLES:
         raise Http404
     return render(request, "web/casework/caseload.html", {"load": caseload_for(user)})
@@ -58,9 +55,9 @@ def _home_agency(user: User) -> Agency:
 
 
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step one searches the people already known; step two registers a new person and case."""
-    user = _user(request)
+    user = request.user
     agency = _home_agency(user)
     search = f.SearchForm(request.GET or None)
     matches = None
@@ -117,8 +114,8 @@ def _register(user: User, agency: Agency, data: dict[str, object]) -> Case:
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+def transition(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     try:
         version = int(request.POST.get("version", "0"))
@@ -140,8 +137,8 @@ def transition(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def close(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+def close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     form = f.CloseForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
@@ -169,8 +166,8 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def reopen(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+def reopen(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     form = f.ReopenForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
@@ -191,8 +188,8 @@ def reopen(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def approvals(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     pending = list(pending_approvals_for(user))
     if Role.SUPERVISOR not in roles_of(user):
         raise Http404
@@ -201,8 +198,8 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, approval_id: int) -> HttpResponse:
-    user = _user(request)
+def decide(request: AuthenticatedHttpRequest, approval_id: int) -> HttpResponse:
+    user = request.user
     approval = pending_approvals_for(user).filter(pk=approval_id).first()
     if approval is None:
         raise Http404
@@ -222,8 +219,8 @@ def decide(request: HttpRequest, approval_id: int) -> HttpResponse:
 
 
 @login_required
-def consent_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+def consent_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     form = f.ConsentForm(
         request.POST or None, initial={"purpose": ConsentPurpose.ASSISTANCE, "language": "es"}
@@ -246,8 +243,10 @@ def consent_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_withdraw(request: HttpRequest, case_id: int, consent_id: int) -> HttpResponse:
-    user = _user(request)
+def consent_withdraw(
+    request: AuthenticatedHttpRequest, case_id: int, consent_id: int
+) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     record = Consent.objects.filter(case=case, pk=consent_id).first()
     if record is None:
@@ -261,8 +260,8 @@ def consent_withdraw(request: HttpRequest, case_id: int, consent_id: int) -> Htt
 
 
 @login_required
-def task_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+def task_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     form = f.TaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -276,8 +275,8 @@ def task_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_done(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
-    user = _user(request)
+def task_done(request: AuthenticatedHttpRequest, case_id: int, task_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     task = Task.objects.filter(case=case, pk=task_id).first()
     if task is None:
@@ -290,9 +289,9 @@ def task_done(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
 
 
 @login_required
-def child_records(request: HttpRequest, case_id: int) -> HttpResponse:
+def child_records(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Best-interests records, guardian and family tracing, on one page with three forms."""
-    user = _user(request)
+    user = request.user
     case = get_case_for(user, case_id, write=request.method == "POST")
     which = request.POST.get("form") if request.method == "POST" else None
     bi = f.BestInterestsForm(request.POST if which == "bi" else None, prefix="bi")

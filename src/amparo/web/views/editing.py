@@ -10,21 +10,17 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from amparo.accounts.models import User
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.casework.domain import plans
 from amparo.casework.models import CasePlan
 from amparo.lib.conflicts import EditConflict
 from amparo.people.domain.cases import person_values, update_person
 from amparo.people.domain.queries import get_case_for
 from amparo.web.forms_plan import PersonEditForm, PlanForm
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _person_initial(values: dict[str, object]) -> dict[str, object]:
@@ -45,8 +41,8 @@ def _differences(mine: dict[str, object], saved: dict[str, object]) -> list[dict
 
 
 @login_required
-def person_edit(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+def person_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     current = person_values(case.person)
     form = PersonEditForm(
@@ -72,8 +68,8 @@ def person_edit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+def plan_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     plan = CasePlan.objects.filter(case=case).prefetch_related("goals__actions").first()
     version = plan.version if plan else 1
@@ -115,8 +111,8 @@ def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def plan_agree(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+def plan_agree(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     if request.method == "POST":
         try:

@@ -1,13 +1,13 @@
 """The home page: for each of the user's roles, what to do first."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.enums import Role
-from amparo.accounts.models import User
+from amparo.accounts.http import AuthenticatedHttpRequest
 
 FIRST_STEPS: dict[str, Promise] = {
     Role.FRONT_LINE_OFFICER: _(
@@ -51,8 +51,8 @@ FIRST_STEPS: dict[str, Promise] = {
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     memberships = user.memberships.filter(active=True).select_related("agency", "agency__country")
     cards = [
         {"membership": m, "role_label": Role(m.role).label, "first_step": FIRST_STEPS[m.role]}

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts.domain.users import roles_of
 from amparo.accounts.enums import Role
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import Agency, Country, User
 from amparo.casework.errors import CaseworkError
 from amparo.lib.conflicts import EditConflict
@@ -39,10 +40,6 @@ from amparo.screening.domain.queries import confirmed_profiles
 from amparo.web.slips import render_referral_slip
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 class DirectorySearchForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
     country = forms.ModelChoiceField(
@@ -62,7 +59,7 @@ class DirectorySearchForm(forms.Form):
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None)
     services: list[Service] = []
     if form.is_valid():
@@ -105,9 +102,9 @@ class ReferralForm(forms.Form):
 
 
 @login_required
-def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def referral_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Choose a matching service and prepare a referral (a draft: nothing is shared yet)."""
-    user = _user(request)
+    user = request.user
     case = get_case_for(user, case_id, write=True)
     profiles = confirmed_profiles(case)
     matches = match_services(case, needs_of(case, profiles))
@@ -139,8 +136,8 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
-    user = _user(request)
+def referral_detail(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    user = request.user
     referral = get_referral_for(user, referral_id)
     receiver = is_receiver(user, referral)
     record_event(
@@ -167,9 +164,11 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_action(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
+def referral_action(
+    request: AuthenticatedHttpRequest, referral_id: int, action: str
+) -> HttpResponse:
     """Every button of the referral page: one domain function per action, chosen by side."""
-    user = _user(request)
+    user = request.user
     referral = get_referral_for(user, referral_id)
     reason, outcome = request.POST.get("reason", ""), request.POST.get("outcome", "")
     try:
@@ -186,8 +185,8 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not roles_of(user) & {Role.RECEIVING_OFFICER, Role.SUPERVISOR}:
         raise Http404
     referrals = list(inbox_for(user)[:100])
@@ -196,8 +195,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if Role.SUPERVISOR not in roles_of(user):
         raise Http404
     referrals = list(team_referrals_for(user)[:100])
@@ -206,8 +205,8 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def slip(request: HttpRequest, referral_id: int) -> HttpResponse:
-    user = _user(request)
+def slip(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    user = request.user
     referral = get_referral_for(user, referral_id)
     if referral.status == "draft" or not (
         flow.shared_data_visible(referral) or is_sender(user, referral)
@@ -228,8 +227,8 @@ def _kpi_agencies(user: User) -> list[Agency]:
 
 
 @login_required
-def kpis(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def kpis(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     agencies = _kpi_agencies(user)
     if not agencies:
         raise Http404

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import Agency, User
 from amparo.people.domain.cases import PersonData
 from amparo.people.enums import Sex
@@ -62,10 +63,6 @@ PAGE_SIZE = 50
 _JUST_SUBMITTED = "screening_just_submitted"
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _agency(user: User) -> Agency:
     agency = screening_agency_for(user)
     if agency is None:
@@ -94,8 +91,8 @@ def _screening_form(request: HttpRequest, agency: Agency) -> ScreeningForm:
 
 @login_required
 @require_safe
-def screening_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def screening_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     context = {
         "screenings": list_screenings(user, limit=PAGE_SIZE),
         "can_screen": screening_agency_for(user) is not None,
@@ -106,9 +103,9 @@ def screening_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def screening_new(request: HttpRequest) -> HttpResponse:
+def screening_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The form; on bad input it comes back with every problem named and every answer kept."""
-    user = _user(request)
+    user = request.user
     agency = _agency(user)
     if not may_submit_live_screenings(user):
         return render(request, "web/screening/training_required.html", status=403)
@@ -145,9 +142,9 @@ def screening_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def screening_questions(request: HttpRequest) -> HttpResponse:
+def screening_questions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The form body for the answers so far (htmx): the questions that now apply, as typed."""
-    form = _screening_form(request, _agency(_user(request)))
+    form = _screening_form(request, _agency(request.user))
     return render(request, "web/screening/_questions.html", {"form": form, "show_errors": False})
 
 
@@ -211,14 +208,14 @@ def _person_initial(screening: Screening) -> dict[str, str]:
 
 
 def _render_result(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     screening: Screening,
     *,
     forms: dict[str, Any] | None = None,
     status: int = 200,
     clear_draft: bool = False,
 ) -> HttpResponse:
-    user, lang = _user(request), protocol_language()
+    user, lang = request.user, protocol_language()
     result = localised_result(screening, lang)
     profiles = [(p["code"], p["label"]) for p in result["profiles"]]
     open_for_review = screening.case_id is None and screening.status != ScreeningStatus.DRAFT
@@ -245,8 +242,8 @@ def _render_result(
 
 @login_required
 @require_safe
-def screening_detail(request: HttpRequest, screening_id: int) -> HttpResponse:
-    screening = read_screening(_user(request), screening_id)
+def screening_detail(request: AuthenticatedHttpRequest, screening_id: int) -> HttpResponse:
+    screening = read_screening(request.user, screening_id)
     just_submitted = request.session.pop(_JUST_SUBMITTED, None) == screening.pk
     return _render_result(request, screening, clear_draft=just_submitted)
 
@@ -261,8 +258,8 @@ def _decision_errors(form: DecisionForm, error: ValidationError) -> None:
 
 @login_required
 @require_POST
-def screening_decide(request: HttpRequest, screening_id: int) -> HttpResponse:
-    user = _user(request)
+def screening_decide(request: AuthenticatedHttpRequest, screening_id: int) -> HttpResponse:
+    user = request.user
     screening = get_screening_for(user, screening_id, write=True)
     labels = [
         (p["code"], p["label"])
@@ -307,9 +304,9 @@ def _person_data(data: dict[str, Any]) -> PersonData:
 
 @login_required
 @require_POST
-def screening_attach(request: HttpRequest, screening_id: int) -> HttpResponse:
+def screening_attach(request: AuthenticatedHttpRequest, screening_id: int) -> HttpResponse:
     """Attach to an existing case (mode=existing) or to a new person's new case (mode=new)."""
-    user = _user(request)
+    user = request.user
     screening = get_screening_for(user, screening_id, write=True)
     mode = request.POST.get("mode")
     if mode not in {"existing", "new"}:

@@ -10,19 +10,20 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.training.domain import queries
 from amparo.training.interfaces.certificate_pdf import render_certificate_pdf
 from amparo.training.models import localised
-from amparo.web.views.training.common import studying_user, user_of
+from amparo.web.views.training.common import studying_user
 
 
 @login_required
 @require_safe
-def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
+def certificate_pdf(request: AuthenticatedHttpRequest, certificate_id: int) -> HttpResponse:
     studying_user(request)
-    certificate = queries.get_certificate_for(user_of(request), certificate_id)
+    certificate = queries.get_certificate_for(request.user, certificate_id)
     url = request.build_absolute_uri(reverse("web:training_verify", args=[certificate.code]))
-    pdf = render_certificate_pdf(certificate, actor=user_of(request), verify_url=url)
+    pdf = render_certificate_pdf(certificate, actor=request.user, verify_url=url)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{certificate.pk}.pdf"'
     return response

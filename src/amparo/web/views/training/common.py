@@ -1,15 +1,12 @@
 """Helpers shared by the training pages."""
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import get_language
 
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import User
 from amparo.training.enums import CONTENT_LANGUAGES
 from amparo.training.rules import may_study, trainer_countries
-
-
-def user_of(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def content_language() -> str:
@@ -18,17 +15,17 @@ def content_language() -> str:
     return lang if lang in CONTENT_LANGUAGES else "es"
 
 
-def studying_user(request: HttpRequest) -> User:
+def studying_user(request: AuthenticatedHttpRequest) -> User:
     """The signed-in trainee or trainer; 404 for anyone else."""
-    user = user_of(request)
+    user = request.user
     if not may_study(user):
         raise Http404
     return user
 
 
-def trainer_of(request: HttpRequest) -> tuple[User, set[str]]:
+def trainer_of(request: AuthenticatedHttpRequest) -> tuple[User, set[str]]:
     """The signed-in trainer and their countries; 404 for anyone else."""
-    user = user_of(request)
+    user = request.user
     countries = trainer_countries(user)
     if not countries:
         raise Http404

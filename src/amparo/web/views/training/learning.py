@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.training.domain import queries
 from amparo.training.domain.progress import trainee_progress
 from amparo.training.domain.quizzes import (
@@ -30,7 +31,7 @@ SHOWN = 20  # recent attempts on the home page
 
 @login_required
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What to do next: the courses and my progress; for trainers, their tools too."""
     user = studying_user(request)
     courses = list(queries.courses_for(user))
@@ -48,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def course(request: HttpRequest, course_id: int) -> HttpResponse:
+def course(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     found = queries.get_course_for(studying_user(request), course_id)
     context = {"course": found, "summary": localised(found.summary)}
     return render(request, "web/training/course.html", context)
@@ -56,7 +57,7 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
+def lesson(request: AuthenticatedHttpRequest, lesson_id: int) -> HttpResponse:
     user = studying_user(request)
     found = queries.get_lesson_for(user, lesson_id)
     context = {
@@ -69,7 +70,7 @@ def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
+def lesson_done(request: AuthenticatedHttpRequest, lesson_id: int) -> HttpResponse:
     user = studying_user(request)
     found = queries.get_lesson_for(user, lesson_id)
     complete_lesson(found, actor=user)
@@ -79,7 +80,7 @@ def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def quiz(request: HttpRequest, module_id: int) -> HttpResponse:
+def quiz(request: AuthenticatedHttpRequest, module_id: int) -> HttpResponse:
     """The module's quiz; a valid submission is graded and recorded as an attempt."""
     user = studying_user(request)
     module = queries.get_module_for(user, module_id)
@@ -102,7 +103,7 @@ def quiz(request: HttpRequest, module_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     user = studying_user(request)
     found = queries.get_attempt_for(user, attempt_id)
     context = {
@@ -115,7 +116,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def essays(request: HttpRequest) -> HttpResponse:
+def essays(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Essays waiting for a grade, from the trainees of the trainer's countries."""
     user, _countries = trainer_of(request)
     context = {"essays": list(queries.pending_essays_for(user))}
@@ -124,7 +125,7 @@ def essays(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def grade(request: HttpRequest, answer_id: int) -> HttpResponse:
+def grade(request: AuthenticatedHttpRequest, answer_id: int) -> HttpResponse:
     user, _countries = trainer_of(request)
     answer = queries.get_essay_for_grading(user, answer_id)
     form = GradeEssayForm(request.POST if request.method == "POST" else None)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.screening.protocol import AnswersError
 from amparo.training.domain import queries
 from amparo.training.domain.practice import practice_protocol, submit_practice
@@ -24,7 +25,7 @@ from amparo.web.views.training.common import content_language, studying_user
 
 @login_required
 @require_safe
-def practice_list(request: HttpRequest) -> HttpResponse:
+def practice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = studying_user(request)
     context = {
         "cases": list(queries.practice_cases_for(user)),
@@ -46,7 +47,7 @@ def _forms(request: HttpRequest, case: PracticeCase) -> tuple[ScreeningForm, Pra
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def practice(request: HttpRequest, practice_id: int) -> HttpResponse:
+def practice(request: AuthenticatedHttpRequest, practice_id: int) -> HttpResponse:
     """Work the case; a submission is graded against the expert key and kept as an attempt."""
     user = studying_user(request)
     case = queries.get_practice_case_for(user, practice_id)
@@ -84,7 +85,7 @@ def practice(request: HttpRequest, practice_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def practice_attempt(request: HttpRequest, practice_attempt_id: int) -> HttpResponse:
+def practice_attempt(request: AuthenticatedHttpRequest, practice_attempt_id: int) -> HttpResponse:
     user = studying_user(request)
     found = queries.get_practice_attempt_for(user, practice_attempt_id)
     report = found.report

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.training.domain import queries
 from amparo.training.domain.programme import (
     ProgrammeError,
@@ -23,14 +24,14 @@ from amparo.training.interfaces import forms as f
 from amparo.training.interfaces.charts import cohort_chart, country_chart
 from amparo.training.models import Attendance, CohortMember, TrainingSession
 from amparo.training.rules import trainer_countries
-from amparo.web.views.training.common import studying_user, trainer_of, user_of
+from amparo.web.views.training.common import studying_user, trainer_of
 
 SVG = "image/svg+xml; charset=utf-8"
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def cohorts(request: HttpRequest) -> HttpResponse:
+def cohorts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The cohorts of the trainer's countries, and a form to create one."""
     user, countries = trainer_of(request)
     form = f.CohortForm(request.POST or None, countries=countries)
@@ -47,7 +48,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort(request: AuthenticatedHttpRequest, cohort_id: int) -> HttpResponse:
     """Members with who is behind and on what; a form to add a front-line representative."""
     user, _countries = trainer_of(request)
     found = queries.get_cohort_for(user, cohort_id)
@@ -66,7 +67,7 @@ def cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def cohort_svg(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_svg(request: AuthenticatedHttpRequest, cohort_id: int) -> HttpResponse:
     user, _countries = trainer_of(request)
     found = queries.get_cohort_for(user, cohort_id)
     title = _("Progress of the cohort %(name)s") % {"name": found.name}
@@ -75,7 +76,7 @@ def cohort_svg(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def sessions(request: HttpRequest) -> HttpResponse:
+def sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The schedule; trainers schedule sessions for their country here."""
     user = studying_user(request)
     countries = trainer_countries(user)
@@ -102,7 +103,7 @@ def _attendance_form(
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def session(request: HttpRequest, session_id: int) -> HttpResponse:
+def session(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """A session; a trainer records attendance for their own cohorts' members."""
     user = studying_user(request)
     found = queries.get_session_for(user, session_id)
@@ -130,7 +131,7 @@ def session(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_join(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_join(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     user, _countries = trainer_of(request)
     found = queries.get_session_for(user, session_id)
     form = f.JoinSessionForm(request.POST, cohorts=queries.cohorts_visible_to(user))
@@ -146,9 +147,9 @@ def session_join(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def trainee(request: HttpRequest, trainee_id: int) -> HttpResponse:
+def trainee(request: AuthenticatedHttpRequest, trainee_id: int) -> HttpResponse:
     """One trainee's progress, practice work and certificates (the trainee or their trainer)."""
-    found = queries.get_trainee_for(user_of(request), trainee_id)
+    found = queries.get_trainee_for(request.user, trainee_id)
     courses = list(queries.courses_for(found))
     context = {
         "trainee": found,
@@ -162,7 +163,7 @@ def trainee(request: HttpRequest, trainee_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Progress per cohort of the trainer's countries."""
     user, _countries = trainer_of(request)
     context = {"summaries": country_progress(list(queries.cohorts_visible_to(user)))}
@@ -171,7 +172,7 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def progress_svg(request: HttpRequest) -> HttpResponse:
+def progress_svg(request: AuthenticatedHttpRequest) -> HttpResponse:
     user, _countries = trainer_of(request)
     summaries = country_progress(list(queries.cohorts_visible_to(user)))
     return HttpResponse(country_chart(_("Progress by cohort"), summaries), content_type=SVG)
