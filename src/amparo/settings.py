@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "amparo.casework",
     "amparo.training",
     "amparo.referrals",
+    "amparo.federation",
     "amparo.web",
 ]
 
