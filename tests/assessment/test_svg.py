@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from django.utils import translation
 
 from amparo.assessment.domain.assessments import SummaryRow
-from amparo.assessment.svg import render_summary_svg
+from amparo.assessment.interfaces.charts import render_summary_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 
@@ -89,10 +89,10 @@ def test_risk_bars_are_solid_black_and_protective_bars_hatched_in_proportion() -
     ]
     assert bars == [
         ("#000000", 300.0),
-        ("url(#hatch)", 100.0),
-        ("url(#hatch)", 200.0),
+        ("url(#chart-hatch)", 100.0),
+        ("url(#chart-hatch)", 200.0),
         ("#000000", 100.0),
-        ("url(#hatch)", 100.0),
+        ("url(#chart-hatch)", 100.0),
     ]
 
 

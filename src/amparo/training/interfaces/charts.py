@@ -4,8 +4,8 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext, ngettext
 
+from amparo.lib.charts import Series, bar_chart, svg_document
 from amparo.training.domain.progress import CohortSummary, TraineeProgress
-from amparo.training.svg import Bar, render_progress_svg
 
 
 def _trainee_words(row: TraineeProgress) -> str:
@@ -24,16 +24,10 @@ def _trainee_words(row: TraineeProgress) -> str:
 
 
 def cohort_chart(title: str, rows: Sequence[TraineeProgress]) -> str:
-    bars = [
-        Bar(
-            label=row.trainee.get_full_name() or row.trainee.username,
-            value=row.passed,
-            total=row.total,
-            words=_trainee_words(row),
-        )
-        for row in rows
-    ]
-    return render_progress_svg(bars, title=title, description=_describe(bars))
+    labels = [row.trainee.get_full_name() or row.trainee.username for row in rows]
+    shares = [row.passed / row.total if row.total else 0 for row in rows]
+    words = [_trainee_words(row) for row in rows]
+    return _progress(title, labels, shares, words)
 
 
 def _cohort_words(summary: CohortSummary) -> str:
@@ -43,16 +37,14 @@ def _cohort_words(summary: CohortSummary) -> str:
 
 
 def country_chart(title: str, summaries: Sequence[CohortSummary]) -> str:
-    bars = [
-        Bar(label=s.cohort.name, value=s.percent, total=100, words=_cohort_words(s))
-        for s in summaries
-    ]
-    return render_progress_svg(bars, title=title, description=_describe(bars))
+    labels = [s.cohort.name for s in summaries]
+    shares = [s.percent / 100 for s in summaries]
+    return _progress(title, labels, shares, [_cohort_words(s) for s in summaries])
 
 
-def _describe(bars: Sequence[Bar]) -> str:
-    if not bars:
-        return gettext("No one to show yet.")
-    return " ".join(
-        gettext("%(label)s: %(words)s.") % {"label": bar.label, "words": bar.words} for bar in bars
-    )
+def _progress(title: str, labels: list[str], shares: list[float], words: list[str]) -> str:
+    """One outlined bar per row whose solid part is the share achieved, as an SVG file."""
+    series = [Series(gettext("Progress"), shares, words=words)]
+    description = "" if labels else gettext("No one to show yet.")
+    chart = bar_chart(series, labels, title, description=description, maximum=1, track=True)
+    return svg_document(chart)

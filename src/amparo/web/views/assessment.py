@@ -19,8 +19,8 @@ from amparo.assessment.domain.assessments import (
     summary_rows,
 )
 from amparo.assessment.domain.queries import get_assessment_for, household_cases_visible_to
+from amparo.assessment.interfaces.charts import describe_summary, render_summary_svg
 from amparo.assessment.interfaces.forms import AssessmentForm
-from amparo.assessment.svg import describe, render_summary_svg
 from amparo.people.domain.queries import get_case_for
 
 
@@ -65,7 +65,7 @@ def assessment_detail(
         "case": assessment.case,
         "assessment": assessment,
         "rows": rows,
-        "chart_description": describe(rows),
+        "chart_description": describe_summary(rows),
         "dangers": [factor.label.get() for factor in immediate_dangers(assessment)],
         "household": list(household_cases_visible_to(user, assessment)),
     }

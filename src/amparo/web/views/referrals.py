@@ -34,8 +34,8 @@ from amparo.referrals.domain.referral_queries import (
     team_referrals_for,
 )
 from amparo.referrals.enums import ServedProfile, ServiceCategory, Urgency
+from amparo.referrals.interfaces.charts import kpi_chart
 from amparo.referrals.models import Service
-from amparo.referrals.svg import kpi_chart
 from amparo.screening.domain.queries import confirmed_profiles
 from amparo.web.slips import render_referral_slip
 
