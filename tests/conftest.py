@@ -37,6 +37,8 @@ settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 # Test keys are generated per run: nothing encrypted in tests outlives the run.
 settings.AMPARO_KEYS = Fernet.generate_key().decode()
 settings.AMPARO_INDEX_KEY = crypto.encode_index_key(b"k" * 32)
+settings.AMPARO_AUDIT_KEY = crypto.new_secret_key()
+settings.AMPARO_CHECKPOINT_KEY = crypto.new_secret_key()
 crypto.reset_key_ring_cache()
 
 

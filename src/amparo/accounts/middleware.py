@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amparo.accounts.domain.users import requires_two_factor
@@ -51,3 +52,17 @@ class TwoFactorMiddleware:
             has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
             return redirect("web:2fa_verify" if has_device else "web:2fa_setup")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in user sees, and no API answer, is kept in a browser or proxy cache:
+    front-line teams share devices, and the back button must not bring a case back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated or request.path.startswith("/api/"):
+            add_never_cache_headers(response)  # includes no-store and private
+        return response

@@ -1,5 +1,9 @@
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -11,6 +15,19 @@ from amparo.api.training import router as training_router
 from amparo.casework.errors import CaseworkError
 from amparo.lib.conflicts import EditConflict
 
+
+def signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The interactive docs and the schema are for staff only: 401 before signing in."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"detail": "Authentication required"}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 api = NinjaAPI(
     title="Amparo API",
     version="1",
@@ -18,6 +35,7 @@ api = NinjaAPI(
     "anything outside the caller's country, agency or assignment answers 404.",
     auth=django_auth,
     urls_namespace="api",
+    docs_decorator=signed_in_only,
 )
 api.add_router("/", cases_router)
 api.add_router("/", casework_router)

@@ -66,3 +66,25 @@ class KeyCanary(models.Model):
 
     def __str__(self) -> str:
         return "key canary"
+
+
+class IndexRotationProgress(models.Model):
+    """How far an index-key rotation has re-derived one source of blind indexes.
+
+    One row per source while a rotation runs; `key_id` names the next key (a fingerprint), so a
+    rerun after a crash resumes after `last_pk` and a row left by another rotation is ignored.
+    """
+
+    source = models.CharField(max_length=100)
+    key_id = models.CharField(max_length=16)
+    last_pk = models.BigIntegerField(default=0)
+    rows = models.BigIntegerField(default=0)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key_id"], name="one_progress_per_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"index rotation of {self.source}: after #{self.last_pk}"

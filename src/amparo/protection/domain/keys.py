@@ -8,7 +8,9 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from amparo.lib.env import env_bool
 from amparo.protection import crypto
+from amparo.protection.domain.audit import UNKEYED, head_is_keyed, record_event
 from amparo.protection.enums import AuditAction
 from amparo.protection.fields import ENCRYPTED_FIELD_TYPES
 from amparo.protection.models import KeyCanary
@@ -19,10 +21,18 @@ CANARY_TEXT = "amparo-key-canary"
 def assert_keys_usable() -> None:
     """Stop with a clear message if the keys are missing or cannot read what is stored.
 
-    Creates the canary on a database that has none yet. Raises crypto.KeyRingError.
+    Creates the canary on a database that has none yet. Refuses an unfinished index-key
+    rotation and a chain not keyed yet. Raises crypto.KeyRingError.
     """
     crypto.reset_key_ring_cache()
-    crypto.key_ring()
+    ring = crypto.key_ring()
+    ring.audit_key  # noqa: B018  (raises, naming what to do, when it is missing)
+    ring.checkpoint_key  # noqa: B018
+    if ring.index_key_next is not None:
+        raise crypto.KeyRingError(
+            "An index-key rotation is unfinished (index_key_next in the key file): run "
+            "'amparo rotate-keys --index' again before starting the service."
+        )
     try:
         canary = KeyCanary.objects.first()
     except DatabaseError:
@@ -31,6 +41,23 @@ def assert_keys_usable() -> None:
         KeyCanary.objects.create(value=CANARY_TEXT)
     elif canary.value != CANARY_TEXT:
         raise crypto.KeyRingError("The key canary decrypted to the wrong value.")
+    if not head_is_keyed():
+        raise crypto.KeyRingError(f"The audit chain's newest event is not keyed: {UNKEYED}.")
+
+
+def assert_secret_key_chosen() -> None:
+    """Refuse to serve with the secret key committed in git, unless the demo was chosen.
+
+    Raises crypto.KeyRingError naming the variables to set.
+    """
+    # Read at call time: `amparo demo` chooses the demo after the settings were loaded.
+    chosen = env_bool("AMPARO_DEMO", False)
+    if settings.SECRET_KEY == settings.DEMO_SECRET_KEY and not chosen:
+        raise crypto.KeyRingError(
+            "AMPARO_SECRET_KEY is not set, and the demo's public secret key may serve only a "
+            "demo: set AMPARO_SECRET_KEY (a long random value), or choose the demo with "
+            "'amparo demo' or AMPARO_DEMO=true."
+        )
 
 
 @dataclass(frozen=True)
@@ -98,8 +125,6 @@ def rotate_key_file(*, retire_old: bool) -> RotationReport:
 
     The new key is written first (old keys kept) so a crash mid-way leaves every value readable.
     """
-    from amparo.protection.domain.audit import record_event
-
     if settings.AMPARO_KEYS:
         raise crypto.KeyRingError(
             "Keys come from AMPARO_KEYS: put a new key first in AMPARO_KEYS, restart, and run "
@@ -108,10 +133,8 @@ def rotate_key_file(*, retire_old: bool) -> RotationReport:
     path = Path(settings.AMPARO_KEY_FILE)
     ring = crypto.read_key_ring()
     new_key = crypto.new_encryption_key()
-    content: dict[str, object] = {
-        "encryption_keys": [new_key, *ring.encryption_keys],
-        "index_key": crypto.encode_index_key(ring.index_key),
-    }
+    # Every other key (index, audit, checkpoint) is kept as it is.
+    content = {**crypto.read_key_file(path), "encryption_keys": [new_key, *ring.encryption_keys]}
     crypto.write_key_file(path, content)
     crypto.reset_key_ring_cache()
     report = reencrypt_all()

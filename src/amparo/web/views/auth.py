@@ -1,10 +1,13 @@
 """Sign-in, two-factor authentication, sign-out and the language switch."""
 
 import base64
+import datetime as dt
+import math
 from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -17,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from amparo.accounts.domain.throttle import sign_in_wait
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import User
 from amparo.protection.domain.audit import record_event
@@ -43,6 +47,10 @@ def _with_language_cookie(response: HttpResponse, language: str) -> HttpResponse
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        wait = sign_in_wait(request.POST.get("username", ""), get_client_ip_address(request))
+        if wait is not None:
+            return _wait_response(request, wait)
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user: User = form.get_user()
@@ -51,6 +59,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
         response = redirect(_safe_next(request))
         return _with_language_cookie(response, user.language)
     return render(request, "web/login.html", {"form": form, "next": _safe_next(request)})
+
+
+def _wait_response(request: HttpRequest, wait: dt.timedelta) -> HttpResponse:
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    context = {"minutes": minutes, "next": _safe_next(request)}
+    response = render(request, "web/locked_out.html", context, status=429)
+    response["Retry-After"] = str(math.ceil(wait.total_seconds()))
+    return response
 
 
 @require_POST

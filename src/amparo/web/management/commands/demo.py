@@ -11,7 +11,7 @@ from amparo.accounts.domain.reference import load_reference_data
 from amparo.accounts.models import Country, User
 from amparo.demo import seed as demo
 from amparo.protection import crypto
-from amparo.protection.domain.audit import record_event
+from amparo.protection.domain.audit import head_is_keyed, record_event, rekey_chain
 from amparo.protection.domain.keys import assert_keys_usable
 from amparo.protection.enums import AuditAction
 from amparo.referrals.domain.seed import seed_directory_from_agencies
@@ -32,10 +32,15 @@ class Command(BaseCommand):
         # The demo relaxes two-factor authentication unless the caller chose otherwise; the
         # served process inherits the variable.
         relaxed = os.environ.setdefault("AMPARO_REQUIRE_2FA", "false") == "false"
+        # Choosing the demo allows its public secret key in the served process (see serve).
+        os.environ.setdefault("AMPARO_DEMO", "true")
         self._ensure_key_file()
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        if not head_is_keyed():
+            report = rekey_chain()
+            self.stdout.write(f"Audit chain keyed: {report.rekeyed} older events re-keyed.")
         assert_keys_usable()
         if not Country.objects.exists():
             counts = load_reference_data()
@@ -72,7 +77,12 @@ class Command(BaseCommand):
 
     def _ensure_key_file(self) -> None:
         path = settings.AMPARO_KEY_FILE
-        if settings.AMPARO_KEYS or path.exists():
+        if settings.AMPARO_KEYS:
+            return
+        if path.exists():
+            added = crypto.add_missing_keys(path)
+            if added:
+                self.stdout.write(f"Added {', '.join(added)} to the demo's key file {path}.")
             return
         crypto.write_key_file(path, crypto.new_key_file_content())
         self.stdout.write(

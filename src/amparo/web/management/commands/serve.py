@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from amparo.lib.env import env_int
 from amparo.protection.crypto import KeyRingError
-from amparo.protection.domain.keys import assert_keys_usable
+from amparo.protection.domain.keys import assert_keys_usable, assert_secret_key_chosen
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         workers = env_int("AMPARO_WORKERS", 2, minimum=1)
         host = os.environ.get("AMPARO_BIND", "127.0.0.1")
         try:
+            assert_secret_key_chosen()
             assert_keys_usable()
         except KeyRingError as exc:
             raise CommandError(f"Amparo cannot start: {exc}") from None
