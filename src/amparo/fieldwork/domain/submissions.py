@@ -1,0 +1,194 @@
+"""Importing KoboToolbox and ODK submissions as screenings.
+
+Each submission is evaluated by the screening engine and saved by `submit_screening`, exactly
+as the web form saves one, so the import follows the same rules, the same audit and the same
+events. A submission is imported once per agency, keyed by its instance id: importing the same
+file again skips every row as a duplicate. Each row is its own transaction: a refused row saves
+nothing, and the rows around it are still imported.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from amparo.accounts.enums import CASEWORK_ROLES
+from amparo.accounts.models import Agency, User
+from amparo.fieldwork.formcodec import (
+    PROTOCOL_FIELD,
+    FieldValueError,
+    answers_from_fields,
+    form_version,
+)
+from amparo.fieldwork.models import ImportedSubmission
+from amparo.screening.domain.screenings import submit_screening
+from amparo.screening.protocol import (
+    AnswersError,
+    Protocol,
+    ProtocolNotFoundError,
+    load_protocol,
+)
+from amparo.training.domain.gate import may_submit_live_screenings
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submission read from a file: where it is (file and line or number), its instance
+    id, the protocol it says it was made with ("" when it says nothing), and its fields."""
+
+    where: str
+    instance_id: str
+    form: str
+    fields: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What happened to one submission: `imported`, `duplicate` or `refused`; `field` names
+    the field a refusal is about ("" for the whole submission)."""
+
+    where: str
+    instance_id: str
+    outcome: str
+    screening_id: int | None = None
+    field: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        if self.outcome == "refused":
+            about = f" {self.field}:" if self.field else ""
+            return f"{self.where}:{about} {_('refused')}: {self.message}"
+        label = _("imported") if self.outcome == "imported" else _("skipped as duplicate")
+        return f"{self.where}: {label} ({_('screening')} {self.screening_id})"
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowOutcome] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def _protocol_of(submission: Submission) -> Protocol:
+    """The current version of the protocol the submission names, if it was made with it."""
+    if not submission.form:
+        message = _(
+            "the submission has no %(field)s field: it was not made with a form from "
+            "“amparo screening xlsform”"
+        )
+        raise _Refused(message % {"field": PROTOCOL_FIELD}, PROTOCOL_FIELD)
+    protocol_id, _sep, version = submission.form.partition(" ")
+    try:
+        current = load_protocol(protocol_id)
+    except ProtocolNotFoundError:
+        message = _("the form names an unknown protocol “%(form)s”") % {"form": submission.form}
+        raise _Refused(message, PROTOCOL_FIELD) from None
+    if version != current.version:
+        message = _(
+            "made with form version “%(form)s”, but this server screens with “%(current)s”: "
+            "download the current form (amparo screening xlsform) and collect again"
+        ) % {"form": submission.form, "current": form_version(current)}
+        raise _Refused(message, PROTOCOL_FIELD)
+    return current
+
+
+def _answers(protocol: Protocol, submission: Submission) -> dict[str, object]:
+    try:
+        return dict(answers_from_fields(protocol, submission.fields))
+    except FieldValueError as error:
+        raise _Refused(str(error), error.field) from None
+
+
+def _import_one(
+    submission: Submission, *, actor: User, agency: Agency, source: str, lang: str
+) -> RowOutcome:
+    if not submission.instance_id:
+        raise _Refused(_("the submission has no instance id (meta/instanceID or _uuid)"))
+    done = ImportedSubmission.objects.filter(agency=agency, instance_id=submission.instance_id)
+    previous = done.values_list("screening_id", flat=True).first()
+    if previous is not None:
+        return RowOutcome(submission.where, submission.instance_id, "duplicate", previous)
+    protocol = _protocol_of(submission)
+    answers = _answers(protocol, submission)
+    with transaction.atomic():
+        screening = submit_screening(
+            actor=actor,
+            agency=agency,
+            answers=answers,
+            protocol_id=protocol.id,
+            protocol_version=protocol.version,
+            lang=lang,
+        )
+        ImportedSubmission.objects.create(
+            agency=agency,
+            instance_id=submission.instance_id,
+            screening=screening,
+            source=source,
+            imported_by=actor,
+        )
+    return RowOutcome(submission.where, submission.instance_id, "imported", screening.pk)
+
+
+def _outcome(
+    submission: Submission, *, actor: User, agency: Agency, source: str, lang: str
+) -> RowOutcome:
+    try:
+        return _import_one(submission, actor=actor, agency=agency, source=source, lang=lang)
+    except _Refused as refused:
+        return RowOutcome(
+            submission.where,
+            submission.instance_id,
+            "refused",
+            None,
+            refused.field,
+            refused.message,
+        )
+    except AnswersError as error:
+        first = error.problems[0]
+        message = "; ".join(str(problem) for problem in error.problems)
+        return RowOutcome(
+            submission.where, submission.instance_id, "refused", None, first.code, message
+        )
+    except IntegrityError:  # imported by a concurrent run between the check and the insert
+        done = ImportedSubmission.objects.get(agency=agency, instance_id=submission.instance_id)
+        return RowOutcome(submission.where, submission.instance_id, "duplicate", done.screening_id)
+
+
+def import_submissions(
+    submissions: list[Submission],
+    *,
+    actor: User,
+    agency: Agency,
+    source: str,
+    lang: str = "es",
+) -> ImportReport:
+    """Import collected submissions as screenings of `agency`, one transaction per row.
+
+    Raises `PermissionDenied` unless the actor works cases at the agency and, where the
+    deployment requires it, has passed the identification training: then nothing is read.
+
+    Effects, per submission: a duplicate instance id is skipped; a submission made with another
+    form version, without an instance id, or with an answer the protocol refuses is reported
+    with its line and field, and nothing of it is saved; any other is saved by
+    `submit_screening` (its audit event and `screening.created` event included) and recorded
+    as imported under its instance id, in the same transaction.
+    """
+    works_cases = actor.memberships.filter(active=True, agency=agency, role__in=CASEWORK_ROLES)
+    if not works_cases.exists():
+        raise PermissionDenied("the actor has no casework role at this agency")
+    if not may_submit_live_screenings(actor):
+        raise PermissionDenied(_("Pass the identification module of the training programme first."))
+    report = ImportReport()
+    for submission in submissions:
+        report.rows.append(
+            _outcome(submission, actor=actor, agency=agency, source=source, lang=lang)
+        )
+    return report
