@@ -1,0 +1,192 @@
+"""Importing KoboToolbox and ODK submissions made with the form: the same engine and domain
+function as the web form, once per instance id, refused rows named by line and field."""
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from amparo.accounts.models import User
+from amparo.fieldwork.domain.submissions import import_submissions
+from amparo.fieldwork.interfaces.submissions import SubmissionFileError, read_submissions
+from amparo.fieldwork.models import ImportedSubmission
+from amparo.protection.models import AuditEvent
+from amparo.screening.models import Screening
+from tests.fieldwork.exports import form_fields, kobo_json, kobo_submission, odk_csv
+from tests.screening.builders import adult, child
+
+FORM = "rcm-2013 1.0"
+
+
+@pytest.fixture(scope="module")
+def paths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    out = tmp_path_factory.mktemp("form") / "rcm.xlsx"
+    call_command("screening", "xlsform", "--protocol", "rcm-2013", "--out", str(out))
+    return form_fields(out)
+
+
+def _run(path: Path, *extra: str) -> tuple[int, str]:
+    import io
+
+    out = io.StringIO()
+    try:
+        call_command(
+            "screening",
+            "import-submissions",
+            str(path),
+            "--agency",
+            "mx-oim",
+            "--user",
+            "ana.mx",
+            *extra,
+            stdout=out,
+        )
+    except SystemExit as exit_:
+        return int(str(exit_.code)), out.getvalue()
+    return 0, out.getvalue()
+
+
+def test_a_kobo_export_imports_as_screenings_and_twice_without_duplicates(
+    tmp_path: Path, paths: dict[str, str], mx_caseworker: User
+) -> None:
+    file = tmp_path / "kobo.json"
+    file.write_bytes(
+        kobo_json(
+            [
+                kobo_submission(paths, child(), form=FORM),
+                kobo_submission(paths, adult(fear_of_return=True), form=FORM),
+            ]
+        )
+    )
+    status, out = _run(file, "--format", "kobo-json")
+    assert status == 0
+    assert out.count(": imported (screening ") == 2
+    screenings = list(Screening.objects.order_by("id"))
+    assert [s.answers for s in screenings] == [
+        {k: v for k, v in child().items()},
+        {k: v for k, v in adult(fear_of_return=True).items()},
+    ]
+    assert screenings[0].result["profiles"][0]["code"] == "unaccompanied_child"
+    status, again = _run(file, "--format", "kobo-json")
+    assert status == 0
+    assert again.count(": skipped as duplicate (screening ") == 2
+    assert Screening.objects.count() == 2
+    assert ImportedSubmission.objects.count() == 2
+
+
+def test_the_kobo_import_saves_through_the_same_domain_function_as_the_web_form(
+    tmp_path: Path, paths: dict[str, str], mx_caseworker: User
+) -> None:
+    file = tmp_path / "kobo.json"
+    file.write_bytes(kobo_json([kobo_submission(paths, child(), form=FORM)]))
+    _run(file)
+    screening = Screening.objects.get()
+    assert screening.screened_by == mx_caseworker
+    assert screening.protocol_version == "1.0"
+    assert AuditEvent.objects.filter(action="screening.saved", subject_id=screening.pk).count() == 1
+
+
+def test_an_odk_csv_export_imports_and_twice_without_duplicates(
+    tmp_path: Path, paths: dict[str, str], mx_caseworker: User
+) -> None:
+    file = tmp_path / "odk.csv"
+    rows = [child(), adult(persecution_grounds=["gang_violence"], fear_of_return=True)]
+    file.write_bytes(
+        odk_csv(paths, rows, form=FORM, instances=[str(uuid.uuid4()), str(uuid.uuid4())])
+    )
+    status, out = _run(file)
+    assert status == 0
+    assert out.splitlines()[-1] == "imported: 2, skipped as duplicate: 0, refused: 0"
+    assert Screening.objects.order_by("id").last().answers["persecution_grounds"] == [  # type: ignore[union-attr]
+        "gang_violence"
+    ]
+    status, again = _run(file)
+    assert again.splitlines()[-1] == "imported: 0, skipped as duplicate: 2, refused: 0"
+    assert Screening.objects.count() == 2
+
+
+def test_a_submission_of_another_form_version_is_refused_with_a_clear_message(
+    tmp_path: Path, paths: dict[str, str], mx_caseworker: User
+) -> None:
+    file = tmp_path / "old.json"
+    file.write_bytes(kobo_json([kobo_submission(paths, child(), form="rcm-2013 0.9")]))
+    status, out = _run(file)
+    assert status == 1
+    line = out.splitlines()[0]
+    assert line.startswith(f"{file}: line ")
+    assert line.endswith(
+        "amparo_protocol: refused: made with form version “rcm-2013 0.9”, but this server "
+        "screens with “rcm-2013 1.0”: download the current form (amparo screening xlsform) "
+        "and collect again"
+    )
+    assert Screening.objects.count() == 0
+
+
+def test_a_bad_row_names_its_line_and_field_saves_nothing_and_the_others_import(
+    tmp_path: Path, paths: dict[str, str], mx_caseworker: User
+) -> None:
+    file = tmp_path / "odk.csv"
+    rows = [child(), child(age_years=130), child(apparent_minor="maybe")]
+    ids = [str(uuid.uuid4()) for _row in rows]
+    file.write_bytes(odk_csv(paths, rows, form=FORM, instances=ids))
+    status, out = _run(file)
+    assert status == 1
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{file}: line 2: imported (screening ")
+    assert lines[1] == (f"{file}: line 3: age_years: refused: age_years: must be between 0 and 120")
+    assert lines[2] == f"{file}: line 4: apparent_minor: refused: “maybe” is not yes or no"
+    assert Screening.objects.count() == 1
+    assert set(ImportedSubmission.objects.values_list("instance_id", flat=True)) == {ids[0]}
+
+
+def test_a_file_that_is_not_json_names_its_line(tmp_path: Path, mx_caseworker: User) -> None:
+    from django.core.management.base import CommandError
+
+    file = tmp_path / "broken.json"
+    file.write_text('{"results": [\n  {"_uuid": "a",}\n]}')
+    with pytest.raises(CommandError, match=r"broken.json: line 2: not valid JSON"):
+        _run(file)
+
+
+def test_a_submission_without_instance_id_is_refused(
+    paths: dict[str, str], mx_caseworker: User
+) -> None:
+    record = kobo_submission(paths, child(), form=FORM)
+    del record["meta/instanceID"], record["_uuid"]
+    data = json.dumps([record]).encode()
+    submissions = read_submissions("x.json", data, "kobo-json")
+    report = import_submissions(
+        submissions,
+        actor=mx_caseworker,
+        agency=mx_caseworker.memberships.get().agency,
+        source="kobo-json",
+    )
+    assert [(r.outcome, r.where) for r in report.rows] == [("refused", "x.json: submission 1")]
+    assert Screening.objects.count() == 0
+
+
+def test_a_file_without_submissions_list_is_refused() -> None:
+    with pytest.raises(SubmissionFileError, match="expected a list of submissions"):
+        read_submissions("x.json", b'{"a": 1}', "kobo-json")
+
+
+def test_an_outsider_cannot_import_for_another_agency(
+    tmp_path: Path, paths: dict[str, str], gt_caseworker: User, mx_caseworker: User
+) -> None:
+    from django.core.management.base import CommandError
+
+    file = tmp_path / "kobo.json"
+    file.write_bytes(kobo_json([kobo_submission(paths, child(), form=FORM)]))
+    with pytest.raises(CommandError, match="--user: the actor has no casework role"):
+        call_command(
+            "screening",
+            "import-submissions",
+            str(file),
+            "--agency",
+            "mx-oim",
+            "--user",
+            "bruno.gt",
+        )
+    assert Screening.objects.count() == 0
