@@ -76,7 +76,7 @@ def odk_csv(
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     for answers, instance in zip(rows, instances, strict=True):
-        row = {column: "" for column in columns}
+        row: dict[str, object] = dict.fromkeys(columns, "")
         row.update({paths[code].replace("/", "-"): encode(v) for code, v in answers.items()})
         row[paths["amparo_protocol"].replace("/", "-")] = form
         row.update(

@@ -1,9 +1,9 @@
 """The protocol as an XLSForm: KoboToolbox's conventions, and pyxform converts it to an XForm."""
 
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from defusedxml import ElementTree
 from django.core.management import call_command
 from openpyxl import load_workbook
 from pyxform.xls2xform import convert
@@ -66,7 +66,7 @@ def test_pyxform_converts_the_form_to_a_valid_xform_without_java_or_network(form
     warnings: list[str] = []
     xform = convert(xlsform=str(form), warnings=warnings, validate=False).xform
     assert warnings == []
-    root = ET.fromstring(xform)
+    root = ElementTree.fromstring(xform)
     instance = root.find(f".//{XF}instance/{XF}data")
     assert instance is not None
     assert instance.attrib["version"] == "1.0"
