@@ -45,3 +45,7 @@ class AuditAction(models.TextChoices):
     USER_2FA_ENROLLED = "user.2fa_enrolled"
     REFERENCE_LOADED = "reference.loaded"
     DEMO_SEEDED = "demo.seeded"
+    WEBHOOK_REGISTERED = "webhook.registered"
+    WEBHOOK_DISABLED = "webhook.disabled"
+    WEBHOOK_DELIVERED = "webhook.delivered"
+    HTCDS_EXPORTED = "htcds.exported"
