@@ -9,6 +9,7 @@ from ninja.security import django_auth
 
 from amparo.api.cases import router as cases_router
 from amparo.api.casework import router as casework_router
+from amparo.api.federation import router as federation_router
 from amparo.api.referrals import router as referrals_router
 from amparo.api.screening import router as screening_router
 from amparo.api.training import router as training_router
@@ -40,6 +41,7 @@ api = NinjaAPI(
 api.add_router("/", cases_router)
 api.add_router("/", casework_router)
 api.add_router("/", referrals_router)
+api.add_router("/", federation_router)
 
 
 @api.exception_handler(ValidationError)

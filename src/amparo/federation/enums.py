@@ -79,6 +79,7 @@ class FederationAudit(models.TextChoices):
     REFERRAL_DRAFTED = "federation.referral_drafted"
     REFERRAL_APPROVED = "federation.referral_approved"
     REFERRAL_VIEWED = "federation.referral_viewed"
+    REFERRAL_WITHDRAWN = "federation.referral_withdrawn"
     ENVELOPE_QUEUED = "federation.envelope_queued"
     ENVELOPE_DELIVERED = "federation.envelope_delivered"
     ENVELOPE_EXPORTED = "federation.envelope_exported"
