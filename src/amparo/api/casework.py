@@ -37,7 +37,7 @@ def record_consent(
     request: AuthenticatedHttpRequest, case_id: int, data: ConsentIn
 ) -> Status[ConsentOut]:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     recipient = None
     if data.recipient:
         recipient = Agency.objects.filter(
@@ -59,6 +59,6 @@ def transition(
     request: AuthenticatedHttpRequest, case_id: int, data: TransitionIn
 ) -> CaseSummaryOut:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     lifecycle.transition_case(case, actor=user, to=data.to, expected_version=data.version)
     return summary_of(case)

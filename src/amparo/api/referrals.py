@@ -153,7 +153,7 @@ def get_referral(request: AuthenticatedHttpRequest, referral_id: int) -> Referra
 )
 def draft(request: AuthenticatedHttpRequest, case_id: int, data: ReferralIn) -> Status[ReferralOut]:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     service = Service.objects.select_related("organization__agency").filter(pk=data.service).first()
     agency: Agency | None = service.organization.agency if service else None
     if service is None or agency is None:

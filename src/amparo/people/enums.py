@@ -27,3 +27,18 @@ class IdentifierKind(models.TextChoices):
     PHONE = "phone", _("Phone")
     NAME = "name", _("Full name")
     NAME_KEY = "name_key", _("Name key")
+
+
+class Sensitivity(models.TextChoices):
+    """Sensitivity labels of personal data (DOMAIN.md 6): each role sees only the labels it
+    needs (`people/rules.py`). Codes are a contract: extend, never rename."""
+
+    IDENTITY = "identity", _("Identity: names, sex, year of birth, nationality, language")
+    IDENTIFYING_DETAILS = (
+        "identifying_details",
+        _("Identifying details: exact birth date, identity documents"),
+    )
+    CONTACT = "contact", _("Contact details")
+    PROTECTION_GROUNDS = "protection_grounds", _("Protection grounds")
+    HEALTH = "health", _("Health")
+    SEXUAL_VIOLENCE = "sexual_violence", _("Sexual and gender-based violence")

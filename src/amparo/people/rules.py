@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Membership, User
+from amparo.people.enums import Sensitivity
 
 _OWN_CASE_ROLES = frozenset({Role.FRONT_LINE_OFFICER, Role.CASE_MANAGER})
 
@@ -44,30 +45,58 @@ def case_filter_for(user: User) -> Q | None:
     return combined
 
 
-# Person fields each casework role may read; everything else on the person is hidden from it.
-_BASIC_FIELDS = frozenset(
-    {
-        "given_names",
-        "first_surname",
-        "second_surname",
-        "sex",
-        "birth_year",
-        "nationalities",
-        "languages",
-    }
-)
-_FULL_FIELDS = _BASIC_FIELDS | {"birth_date", "documents", "phone"}
-FIELDS_BY_ROLE = {
-    Role.FRONT_LINE_OFFICER: _BASIC_FIELDS,
-    Role.CASE_MANAGER: _FULL_FIELDS,
-    Role.SUPERVISOR: _FULL_FIELDS,
+# The sensitivity label of every personal field a page, PDF, slip or endpoint can show: the
+# person's own fields and the referral's minimum-data codes. `None`: not personal data.
+FIELD_SENSITIVITY: dict[str, Sensitivity | None] = {
+    "given_names": Sensitivity.IDENTITY,
+    "first_surname": Sensitivity.IDENTITY,
+    "second_surname": Sensitivity.IDENTITY,
+    "sex": Sensitivity.IDENTITY,
+    "birth_year": Sensitivity.IDENTITY,
+    "age_band": Sensitivity.IDENTITY,
+    "nationalities": Sensitivity.IDENTITY,
+    "languages": Sensitivity.IDENTITY,
+    "guardian": Sensitivity.IDENTITY,
+    "birth_date": Sensitivity.IDENTIFYING_DETAILS,
+    "birth_date_is_approximate": Sensitivity.IDENTIFYING_DETAILS,
+    "documents": Sensitivity.IDENTIFYING_DETAILS,
+    "phone": Sensitivity.CONTACT,
+    "profiles": Sensitivity.PROTECTION_GROUNDS,
+    "urgency": None,
+    "case_reference": None,
+}
+
+_ALL_LABELS = frozenset(Sensitivity)
+
+# The labels each role may read. A front-line officer identifies and refers: names and
+# protection grounds, not the exact birth date, documents or phone. Receiving institutions
+# read what a referral's minimum data set carries, never health or sexual violence.
+LABELS_BY_ROLE: dict[str, frozenset[Sensitivity]] = {
+    Role.FRONT_LINE_OFFICER: frozenset({Sensitivity.IDENTITY, Sensitivity.PROTECTION_GROUNDS}),
+    Role.CASE_MANAGER: _ALL_LABELS,
+    Role.SUPERVISOR: _ALL_LABELS,
+    Role.RECEIVING_OFFICER: frozenset(
+        {
+            Sensitivity.IDENTITY,
+            Sensitivity.IDENTIFYING_DETAILS,
+            Sensitivity.CONTACT,
+            Sensitivity.PROTECTION_GROUNDS,
+        }
+    ),
 }
 
 
-def visible_person_fields(user: User, agency_id: int) -> frozenset[str]:
-    """The person fields the user's roles at the case's agency let them read."""
-    fields: frozenset[str] = frozenset()
+def labels_for(user: User, agency_id: int) -> frozenset[Sensitivity]:
+    """The labels the user's active roles at this agency let them read."""
+    labels: frozenset[Sensitivity] = frozenset()
     for membership in user.memberships.all():
         if membership.active and membership.agency_id == agency_id:
-            fields = fields | FIELDS_BY_ROLE.get(Role(membership.role), frozenset())
-    return fields
+            labels = labels | LABELS_BY_ROLE.get(membership.role, frozenset())
+    return labels
+
+
+def fields_with(labels: frozenset[Sensitivity]) -> frozenset[str]:
+    """The fields whose label is among `labels`, and those that are not personal data."""
+    return frozenset(
+        name for name, label in FIELD_SENSITIVITY.items() if label is None or label in labels
+    )

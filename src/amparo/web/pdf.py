@@ -11,7 +11,7 @@ from amparo.accounts.models import User
 from amparo.casework.enums import ClosureReason, TaskStatus
 from amparo.casework.models import CasePlan
 from amparo.people.models import Case
-from amparo.people.rules import visible_person_fields
+from amparo.people.domain.queries import person_fields_for
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 
@@ -20,12 +20,11 @@ PDF_CSS = Path(__file__).resolve().parent / "static" / "web" / "pdf.css"
 
 def render_case_summary(user: User, case: Case) -> bytes:
     """Render the summary and record the export. Effects: a `case.pdf_exported` audit event."""
-    fields = visible_person_fields(user, case.agency_id)
-    person = case.person
+    person = person_fields_for(user, case)
     context = {
         "case": case,
-        "person": {name: getattr(person, name) for name in sorted(fields)},
-        "fields": fields,
+        "person": person.values,
+        "fields": person,
         "plan": CasePlan.objects.filter(case=case).prefetch_related("goals__actions").first(),
         "tasks": list(case.tasks.filter(status=TaskStatus.OPEN)),
         "consents": list(case.consents.select_related("recipient")),
@@ -36,6 +35,6 @@ def render_case_summary(user: User, case: Case) -> bytes:
     }
     html = render_to_string("web/casework/summary_pdf.html", context)
     pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])
-    payload = {"language": get_language() or "", "fields": sorted(fields)}
+    payload = {"language": get_language() or "", "labels": sorted(person.labels)}
     record_event(AuditAction.CASE_PDF_EXPORTED, actor=user, subject=case, payload=payload)
     return bytes(pdf or b"")

@@ -26,14 +26,12 @@ def assessments_of(case: Case) -> QuerySet[Assessment]:
     )
 
 
-def get_assessment_for(
-    user: User, case_id: int, assessment_id: int, *, write: bool = False
-) -> Assessment:
+def get_assessment_for(user: User, case_id: int, assessment_id: int) -> Assessment:
     """The gate for an assessment: through the case gate, then 404 unless it is that case's.
 
     The findings come prefetched, with the case and who assessed it.
     """
-    case = get_case_for(user, case_id, write=write)
+    case = get_case_for(user, case_id)
     assessment = (
         Assessment.objects.filter(case=case, pk=assessment_id)
         .select_related("assessed_by")

@@ -1,11 +1,30 @@
 """Named reads of persons and cases, and the one access gate for a case."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from amparo.accounts.models import User
+from amparo.people.enums import Sensitivity, Sex
 from amparo.people.models import Case
-from amparo.people.rules import case_filter_for
+from amparo.people.rules import case_filter_for, fields_with, labels_for
+
+# The person's own fields that pages, PDFs and the API can show, in the order they show them.
+PERSON_FIELDS = (
+    "given_names",
+    "first_surname",
+    "second_surname",
+    "sex",
+    "birth_date",
+    "birth_date_is_approximate",
+    "birth_year",
+    "nationalities",
+    "languages",
+    "phone",
+    "documents",
+)
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -18,13 +37,51 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     )
 
 
-def get_case_for(user: User, case_id: int, *, write: bool = False) -> Case:
+def get_case_for(user: User, case_id: int) -> Case:
     """The access gate for a case: the case, or 404 whether it is absent or out of scope.
 
-    `write` is accepted now so that callers state their intent; every role that can see a
-    case through the gate may also work it, and finer write rules come with case management.
+    Reading and working a case open alike: every role that sees a case through the gate
+    (`people/rules.py`) works it; what each role may read of the person is
+    `person_fields_for`, and who may decide what (closure, approvals) is checked by the
+    domain function that does it.
     """
     case = cases_visible_to(user).filter(pk=case_id).first()
     if case is None:
         raise Http404
     return case
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """What one reader may see of a person: the visible fields and their values only.
+
+    `values` never holds a field outside `fields`, so a template, PDF, slip or schema built
+    from it cannot show more than the reader's role may see.
+    """
+
+    fields: frozenset[str]
+    labels: frozenset[Sensitivity]
+    values: dict[str, Any]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.fields
+
+
+def person_fields_for(user: User, case: Case, *, agency_id: int | None = None) -> PersonView:
+    """The one decision of what a reader sees of a case's person, by sensitivity label.
+
+    The labels come from the reader's active roles at `agency_id` (default: the case's agency;
+    a referral's receiving agency for its slip), as `people/rules.py` lists them. A person
+    field without a label the reader holds is absent from `values`.
+    """
+    labels = labels_for(user, case.agency_id if agency_id is None else agency_id)
+    fields = fields_with(labels)
+    person = case.person
+    values: dict[str, Any] = {
+        name: getattr(person, name) for name in PERSON_FIELDS if name in fields
+    }
+    if "sex" in values:
+        values["sex_label"] = Sex(person.sex).label if person.sex in Sex.values else person.sex
+    if "documents" in values:
+        values["documents"] = list(person.documents or [])
+    return PersonView(fields=fields, labels=labels, values=values)

@@ -69,11 +69,11 @@ def screenings_visible_to(user: User) -> QuerySet[Screening]:
     )
 
 
-def get_screening_for(user: User, screening_id: int, *, write: bool = False) -> Screening:
+def get_screening_for(user: User, screening_id: int) -> Screening:
     """The access gate for a screening: the screening, or 404 whether absent or out of scope.
 
-    `write` states the caller's intent; whoever may see a screening may also work it, as with
-    cases. The decisions come prefetched, in the protocol's order.
+    Whoever may see a screening may also work it, as with cases. The decisions come
+    prefetched, in the protocol's order.
     """
     condition = screening_filter_for(user)
     if condition is None:

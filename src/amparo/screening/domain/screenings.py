@@ -232,7 +232,7 @@ def attach_to_case(
     if (case is None) == (person_data is None):
         raise ValueError("give either an existing case or the details of a new person")
     if case is not None:
-        case = get_case_for(actor, case.pk, write=True)
+        case = get_case_for(actor, case.pk)
     with transaction.atomic():
         current = Screening.objects.select_for_update().get(pk=screening.pk)
         if current.case_id is not None:

@@ -37,7 +37,7 @@ def assessment_list(request: AuthenticatedHttpRequest, case_id: int) -> HttpResp
 def assessment_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """The form; on bad input it comes back with every field named and everything kept."""
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     data = request.POST if request.method == "POST" else None
     form = AssessmentForm(data, catalogue=current_catalogue(), user=user, case=case)
     if form.is_bound and form.is_valid():

@@ -11,10 +11,9 @@ from amparo.casework.domain.lifecycle import ALLOWED, is_supervisor_of
 from amparo.casework.enums import ApprovalDecision, ClosureReason, TaskStatus
 from amparo.casework.models import CasePlan
 from amparo.people.domain.cases import list_cases, read_case
-from amparo.people.domain.queries import get_case_for
+from amparo.people.domain.queries import get_case_for, person_fields_for
 from amparo.people.enums import CaseStatus
 from amparo.people.models import Case, Person
-from amparo.people.rules import visible_person_fields
 from amparo.screening.domain.queries import confirmed_profiles, screenings_of
 from amparo.web.pdf import render_case_summary
 
@@ -38,9 +37,11 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 def case_page_context(user: User, case: Case) -> dict[str, object]:
     """Everything the case page shows, read in a fixed number of queries."""
     plan = CasePlan.objects.filter(case=case).prefetch_related("goals__actions").first()
+    person = person_fields_for(user, case)
     return {
         "case": case,
-        "person": case.person,
+        "person": person.values,
+        "fields": person,
         "next_stages": [
             (code, CaseStatus(code).label) for code in sorted(ALLOWED.get(case.status, ()))
         ],
@@ -51,11 +52,10 @@ def case_page_context(user: User, case: Case) -> dict[str, object]:
         "notes": list(case.notes.all()[:5]),
         "referrals": list(case.referrals.select_related("receiving_agency")),
         "screenings": list(screenings_of(case)),
-        "profiles": confirmed_profiles(case),
+        "profiles": confirmed_profiles(case) if "profiles" in person else [],
         "is_child": is_child(case.person),
         "is_supervisor": is_supervisor_of(user, case),
         "closure_reason": ClosureReason(case.closure_reason).label if case.closure_reason else "",
-        "fields": visible_person_fields(user, case.agency_id),
     }
 
 

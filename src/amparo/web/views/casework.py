@@ -116,7 +116,7 @@ def _register(user: User, agency: Agency, data: dict[str, object]) -> Case:
 @require_POST
 def transition(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     try:
         version = int(request.POST.get("version", "0"))
         lifecycle.transition_case(
@@ -139,7 +139,7 @@ def transition(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     form = f.CloseForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +168,7 @@ def close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def reopen(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     form = f.ReopenForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -221,7 +221,7 @@ def decide(request: AuthenticatedHttpRequest, approval_id: int) -> HttpResponse:
 @login_required
 def consent_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     form = f.ConsentForm(
         request.POST or None, initial={"purpose": ConsentPurpose.ASSISTANCE, "language": "es"}
     )
@@ -247,7 +247,7 @@ def consent_withdraw(
     request: AuthenticatedHttpRequest, case_id: int, consent_id: int
 ) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     record = Consent.objects.filter(case=case, pk=consent_id).first()
     if record is None:
         raise Http404
@@ -262,7 +262,7 @@ def consent_withdraw(
 @login_required
 def task_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     form = f.TaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -277,7 +277,7 @@ def task_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def task_done(request: AuthenticatedHttpRequest, case_id: int, task_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     task = Task.objects.filter(case=case, pk=task_id).first()
     if task is None:
         raise Http404
@@ -292,7 +292,7 @@ def task_done(request: AuthenticatedHttpRequest, case_id: int, task_id: int) -> 
 def child_records(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Best-interests records, guardian and family tracing, on one page with three forms."""
     user = request.user
-    case = get_case_for(user, case_id, write=request.method == "POST")
+    case = get_case_for(user, case_id)
     which = request.POST.get("form") if request.method == "POST" else None
     bi = f.BestInterestsForm(request.POST if which == "bi" else None, prefix="bi")
     guardian = f.GuardianForm(request.POST if which == "guardian" else None, prefix="guardian")

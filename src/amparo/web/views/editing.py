@@ -43,7 +43,7 @@ def _differences(mine: dict[str, object], saved: dict[str, object]) -> list[dict
 @login_required
 def person_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     current = person_values(case.person)
     form = PersonEditForm(
         request.POST or None, initial={**_person_initial(current), "version": case.version}
@@ -70,7 +70,7 @@ def person_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 @login_required
 def plan_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     plan = CasePlan.objects.filter(case=case).prefetch_related("goals__actions").first()
     version = plan.version if plan else 1
     snapshot: dict[str, object] = (
@@ -113,7 +113,7 @@ def plan_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def plan_agree(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     if request.method == "POST":
         try:
             plan = plans.agree_plan(case, actor=user)

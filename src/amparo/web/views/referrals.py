@@ -105,7 +105,7 @@ class ReferralForm(forms.Form):
 def referral_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Choose a matching service and prepare a referral (a draft: nothing is shared yet)."""
     user = request.user
-    case = get_case_for(user, case_id, write=True)
+    case = get_case_for(user, case_id)
     profiles = confirmed_profiles(case)
     matches = match_services(case, needs_of(case, profiles))
     initial = {"service": request.GET.get("service")} if request.GET.get("service") else {}

@@ -260,7 +260,7 @@ def _decision_errors(form: DecisionForm, error: ValidationError) -> None:
 @require_POST
 def screening_decide(request: AuthenticatedHttpRequest, screening_id: int) -> HttpResponse:
     user = request.user
-    screening = get_screening_for(user, screening_id, write=True)
+    screening = get_screening_for(user, screening_id)
     labels = [
         (p["code"], p["label"])
         for p in localised_result(screening, protocol_language())["profiles"]
@@ -307,7 +307,7 @@ def _person_data(data: dict[str, Any]) -> PersonData:
 def screening_attach(request: AuthenticatedHttpRequest, screening_id: int) -> HttpResponse:
     """Attach to an existing case (mode=existing) or to a new person's new case (mode=new)."""
     user = request.user
-    screening = get_screening_for(user, screening_id, write=True)
+    screening = get_screening_for(user, screening_id)
     mode = request.POST.get("mode")
     if mode not in {"existing", "new"}:
         raise BadRequest("mode must be existing or new")
