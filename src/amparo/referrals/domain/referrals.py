@@ -18,6 +18,7 @@ from amparo.casework.domain.consent import valid_basis_for
 from amparo.casework.enums import ConsentPurpose
 from amparo.casework.errors import ConsentRequired, TransitionNotAllowed
 from amparo.casework.models import Consent
+from amparo.fieldwork.domain.events import emit_event
 from amparo.lib.conflicts import EditConflict
 from amparo.people.models import Case
 from amparo.protection.domain.audit import record_event
@@ -140,6 +141,7 @@ def send_referral(
     }
     with transaction.atomic():
         _move(referral, actor=actor, allowed_from={R.DRAFT}, to=R.SENT, fields=fields)
+        emit_event("referral.sent", referral)
         transaction.on_commit(lambda: notify_receivers(referral))
     return referral
 
@@ -167,6 +169,7 @@ def _decide(referral: Referral, *, actor: User, to: str, extra: dict[str, object
     with transaction.atomic():
         allowed = {R.SENT, R.ACKNOWLEDGED}
         _move(referral, actor=actor, allowed_from=allowed, to=to, fields=fields)
+        emit_event(f"referral.{to}", referral)  # referral.accepted, referral.declined
         transaction.on_commit(lambda: notify_sender(referral))
     return referral
 
@@ -190,6 +193,7 @@ def complete_referral(referral: Referral, *, actor: User, outcome: str) -> Refer
     fields = {"completed_at": timezone.now(), "outcome": outcome.strip()}
     with transaction.atomic():
         _move(referral, actor=actor, allowed_from={R.ACCEPTED}, to=R.COMPLETED, fields=fields)
+        emit_event("referral.outcome", referral)
         transaction.on_commit(lambda: notify_sender(referral))
     return referral
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.enums import CASEWORK_ROLES
 from amparo.accounts.models import Agency, User
+from amparo.fieldwork.domain.events import emit_event
 from amparo.people.domain.cases import PersonData, open_case, register_person
 from amparo.people.domain.queries import get_case_for
 from amparo.people.models import Case
@@ -125,6 +126,7 @@ def submit_screening(
             "profiles": [profile.code for profile in result.profiles],
         }
         record_event(AuditAction.SCREENING_SAVED, actor=actor, subject=screening, payload=payload)
+        emit_event("screening.created", screening)
     return screening
 
 
