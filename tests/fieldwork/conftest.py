@@ -32,7 +32,7 @@ def receiver() -> Iterator[Receiver]:
             self.send_response(state.statuses.pop(0) if state.statuses else 204)
             self.end_headers()
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+        def log_message(self, format: str, *args: object) -> None:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
