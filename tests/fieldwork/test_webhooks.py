@@ -182,7 +182,8 @@ def test_a_failed_delivery_is_retried_with_backoff_then_fails(
     assert deliver_due(now=now + dt.timedelta(seconds=BACKOFF[0])).retrying == 1
     assert deliver_due(now=now + dt.timedelta(days=2)).delivered == 1
     ids = {r.headers["Amparo-Delivery"] for r in receiver.requests}
-    assert len(receiver.requests) == 3 and len(ids) == 1  # the same event id, for dedup
+    assert len(receiver.requests) == 3
+    assert len(ids) == 1  # the same event id every time, so the receiver can deduplicate
 
 
 def test_a_delivery_fails_after_the_last_attempt(
