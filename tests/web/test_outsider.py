@@ -78,6 +78,7 @@ def mexican_data(mx_case: Case, mx_caseworker: User, mx_supervisor: User) -> dic
         **mexican_training_ids(),
         "referral_id": str(referral.pk),
         "action": "accept",
+        "table_id": "screenings_by_profile",  # statistics tables (scoped, suppressed)
         "assessment_id": str(assessment.pk),
         "case_id": str(mx_case.pk),
         "consent_id": str(consent.pk),

@@ -15,5 +15,6 @@ def amparo(request: HttpRequest) -> dict[str, object]:
         "nav_users": Role.ADMINISTRATOR in roles,
         "nav_approvals": Role.SUPERVISOR in roles,
         "nav_training": bool(roles & {Role.TRAINER, Role.TRAINEE}),
+        "nav_stats": bool(roles & {Role.SUPERVISOR, Role.FOCAL_POINT, Role.REGIONAL_ANALYST}),
         "nav_inbox": bool(roles & {Role.RECEIVING_OFFICER, Role.SUPERVISOR}),
     }

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from amparo.web.views import admin, auth, cases, casework, editing, home, referrals, system
+from amparo.web.views import admin, auth, cases, casework, editing, home, referrals, stats, system
 
 app_name = "web"
 
@@ -49,5 +49,9 @@ urlpatterns = [
     path("cases/<int:case_id>/assessments/", include("amparo.web.urls_assessment")),
     path("screening/", include("amparo.web.urls_screening")),
     path("training/", include("amparo.web.urls_training")),
+    path("stats/", stats.dashboard, name="stats"),
+    path("stats/report.pdf", stats.report_pdf, name="stats_report"),
+    path("stats/<slug:table_id>-hxl.csv", stats.table_csv, {"flavour": "hxl"}, name="stats_hxl"),
+    path("stats/<slug:table_id>.csv", stats.table_csv, {"flavour": "csv"}, name="stats_csv"),
     path("health", system.health, name="health"),
 ]
