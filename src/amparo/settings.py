@@ -16,12 +16,15 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("AMPARO_DATA_DIR", "var")).resolve()
 
 DEBUG = env_bool("AMPARO_DEBUG", False)
+DEMO_SECRET_KEY = "amparo-demo-only-not-a-secret"  # noqa: S105  (public by design)
 SECRET_KEY = env_str("AMPARO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("AMPARO_DEMO", True):
         raise ImproperlyConfigured("AMPARO_SECRET_KEY must be set outside demo mode.")
-    # The demo and the tests need no secret of their own; a real node must set one.
-    SECRET_KEY = "amparo-demo-only-not-a-secret"  # noqa: S105
+    # The demo and the tests need no secret of their own; a real node must set one, and
+    # `amparo serve` refuses this one unless the demo was chosen explicitly (AMPARO_DEMO=true,
+    # which `amparo demo` sets).
+    SECRET_KEY = DEMO_SECRET_KEY
 
 ALLOWED_HOSTS: list[str] = env_list(
     "AMPARO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"]
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "amparo.referrals",
     "amparo.federation",
     "amparo.stats",
+    "amparo.fieldwork",
     "amparo.web",
 ]
 
@@ -60,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "amparo.accounts.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "amparo.accounts.middleware.MembershipsMiddleware",
     "amparo.accounts.middleware.TwoFactorMiddleware",
@@ -91,11 +96,12 @@ TEMPLATES = [
 
 # Databases: SQLite (WAL) in the data directory by default; DATABASE_URL selects PostgreSQL.
 _db_url = env_str("DATABASE_URL", "")
+_SQLITE, _SQLITE_OWNER_ONLY = "django.db.backends.sqlite3", "amparo.protection.sqlite_backend"
 if _db_url:
     _db = parse_database_url("DATABASE_URL", _db_url)
     DATABASES = {
         "default": {
-            "ENGINE": _db.engine,
+            "ENGINE": _SQLITE_OWNER_ONLY if _db.engine == _SQLITE else _db.engine,
             "NAME": _db.name,
             "USER": _db.user,
             "PASSWORD": _db.password,
@@ -108,7 +114,8 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite cannot create its own folder
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, creating the database and its -wal/-shm files 0600.
+            "ENGINE": _SQLITE_OWNER_ONLY,
             "NAME": DATA_DIR / "amparo.sqlite3",
             "OPTIONS": {
                 # IMMEDIATE avoids "database is locked" on read-then-write transactions.
@@ -146,15 +153,20 @@ LOGIN_REDIRECT_URL = "web:home"
 AMPARO_REQUIRE_2FA = env_bool("AMPARO_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Amparo"
 
-# Lockout after repeated failed logins (django-axes).
+# Failed sign-ins (see accounts/domain/throttle.py): django-axes records them per username,
+# address and user agent; delays grow per username + address, and each address has a limit.
+# Axes' hard lock is off: locking by username alone let anyone lock any account out.
 AXES_FAILURE_LIMIT = env_int("AMPARO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AMPARO_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
-# Lock by account only: staff of one office share a NAT address, and locking that address
-# would shut a whole shelter out after one person's mistakes (hence axes.W006 is silenced).
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCK_OUT_AT_FAILURE = False
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(hours=24)  # failures older than this are forgotten
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AMPARO_LOGIN_DELAY_SECONDS = env_int("AMPARO_LOGIN_DELAY_SECONDS", 30, minimum=1)
+AMPARO_LOGIN_MAX_DELAY = timedelta(minutes=env_int("AMPARO_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
+# Failures from one address (any usernames) within an hour before it must wait: high enough
+# for an office behind one shared address, low enough to stop password spraying.
+AMPARO_LOGIN_IP_LIMIT = env_int("AMPARO_LOGIN_IP_LIMIT", 50, minimum=1)
 AXES_ENABLED = env_bool("AMPARO_LOCKOUT_ENABLED", True)
 
 # Sessions expire a working day after sign-in (an absolute limit: refreshing it on every
@@ -211,6 +223,11 @@ WHITENOISE_USE_FINDERS = True  # tests and a fresh demo serve static files witho
 # Encryption of personal fields: a key ring from AMPARO_KEYS or a key file (see protection.crypto).
 AMPARO_KEYS = env_str("AMPARO_KEYS", "")
 AMPARO_INDEX_KEY = env_str("AMPARO_INDEX_KEY", "")
+AMPARO_AUDIT_KEY = env_str("AMPARO_AUDIT_KEY", "")  # HMAC of the audit chain
+AMPARO_CHECKPOINT_KEY = env_str("AMPARO_CHECKPOINT_KEY", "")  # Ed25519 seed for checkpoints
+# Modules whose blind indexes `amparo rotate-keys --index` re-derives (keyed code fields are
+# found on the models themselves); each has NAME, owners() and rederive(rows).
+AMPARO_BLIND_INDEX_SOURCES = ["amparo.people.domain.index_keys"]
 AMPARO_KEY_FILE = Path(env_str("AMPARO_KEY_FILE", str(DATA_DIR / "keys.json")))
 
 # Hours a receiving institution has to acknowledge a referral, by urgency.
