@@ -61,7 +61,7 @@ class OutboxStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     SENT_BY_FILE = "sent_by_file", _("Sent by file")
     REFUSED = "refused", _("Refused by the peer")
-    STOPPED = "stopped", _("Stopped: peer no longer trusted")
+    STOPPED = "stopped", _("Stopped: peer no longer trusted, or the safety check refused it")
 
 
 class Transport(models.TextChoices):
@@ -84,6 +84,7 @@ class FederationAudit(models.TextChoices):
     ENVELOPE_DELIVERED = "federation.envelope_delivered"
     ENVELOPE_EXPORTED = "federation.envelope_exported"
     ENVELOPE_REFUSED_BY_PEER = "federation.envelope_refused_by_peer"
+    ENVELOPE_STOPPED = "federation.envelope_stopped"
     ENVELOPE_RECEIVED = "federation.envelope_received"
     ENVELOPE_DUPLICATE = "federation.envelope_duplicate"
     ENVELOPE_REFUSED = "federation.envelope_refused"

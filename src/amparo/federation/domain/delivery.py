@@ -18,12 +18,21 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from amparo.federation.domain.crossborder import PURPOSE_OF_KIND
 from amparo.federation.domain.envelope import EnvelopeRefused
 from amparo.federation.domain.identity import this_node
 from amparo.federation.domain.inbox import receive_envelope
-from amparo.federation.enums import FederationAudit, OutboxStatus, RefusalCode, Transport
+from amparo.federation.enums import (
+    CrossBorderKind,
+    EnvelopeType,
+    FederationAudit,
+    OutboxStatus,
+    RefusalCode,
+    Transport,
+)
 from amparo.federation.models import OutboundEnvelope, Peer
 from amparo.protection.domain.audit import record_event
+from amparo.referrals.domain.safety import check_recipient_allowed
 
 INBOX_PATH = "/api/federation/inbox"
 MAX_BACKOFF = dt.timedelta(hours=1)
@@ -64,6 +73,7 @@ class DeliveryReport:
     delivered: int = 0
     retried: int = 0
     refused: list[dict[str, str]] = field(default_factory=list)
+    stopped: list[dict[str, str]] = field(default_factory=list)
 
 
 def deliver_due(
@@ -89,6 +99,8 @@ def _deliver_to(peer: Peer, report: DeliveryReport, *, backoff: dt.timedelta, po
         if head.expires_at <= timezone.now():
             _mark_refused(head, RefusalCode.EXPIRED, report)
             continue
+        if _stopped_by_safety(head, report):
+            continue
         try:
             status, answer = post(url, head.sealed)
         except PeerUnreachable as error:
@@ -101,6 +113,29 @@ def _deliver_to(peer: Peer, report: DeliveryReport, *, backoff: dt.timedelta, po
         else:
             code = str(answer.get("refused", "")) or f"http_{status}"
             _mark_refused(head, code, report)
+
+
+def _stopped_by_safety(envelope: OutboundEnvelope, report: DeliveryReport) -> bool:
+    """The safety check once more at the door: a fear of return recorded after approval
+    stops the referral before anything leaves (by network or by file)."""
+    referral = envelope.referral
+    if envelope.kind != EnvelopeType.REFERRAL or referral is None:
+        return False
+    purpose = PURPOSE_OF_KIND[CrossBorderKind(referral.kind)]
+    refusal = check_recipient_allowed(
+        referral.case, referral.recipient_agency, purpose, approved_by=referral.approved_by
+    )
+    if refusal is None:
+        return False
+    with transaction.atomic():
+        envelope.status, envelope.last_error = OutboxStatus.STOPPED, refusal.code[:60]
+        envelope.save(update_fields=["status", "last_error"])
+        payload = {"envelope": str(envelope.envelope_id), "code": refusal.code}
+        record_event(
+            FederationAudit.ENVELOPE_STOPPED, actor=None, subject=envelope, payload=payload
+        )
+    report.stopped.append({"envelope": str(envelope.envelope_id), "reason": refusal.code})
+    return True
 
 
 def _back_off(envelope: OutboundEnvelope, error: str, base: dt.timedelta) -> None:
@@ -151,11 +186,14 @@ def export_pending(peer: Peer) -> dict[str, Any]:
     """
     node = this_node()
     with transaction.atomic():
-        rows = list(
+        pending = (
             OutboundEnvelope.objects.select_for_update()
             .filter(peer=peer, status=OutboxStatus.PENDING, expires_at__gt=timezone.now())
+            .select_related("referral")
             .order_by("id")
         )
+        stops = DeliveryReport()
+        rows = [row for row in pending if not _stopped_by_safety(row, stops)]
         now = timezone.now()
         for row in rows:
             row.status, row.delivered_at = OutboxStatus.SENT_BY_FILE, now

@@ -82,16 +82,17 @@ class Command(BaseCommand):
     def _deliver(self, options: dict[str, Any]) -> None:
         backoff = dt.timedelta(seconds=max(0.0, options["backoff"]))
         while True:
-            withdrawn = send_withdrawals()
-            erased = erase_withdrawn_referrals()
+            send_withdrawals()
+            erase_withdrawn_referrals()
             report = delivery.deliver_due(backoff=backoff)
-            if options["once"] or report.delivered or report.refused or withdrawn or erased:
+            if options["once"] or report.delivered or report.refused or report.stopped:
                 self.stdout.write(
                     json.dumps(
                         {
                             "delivered": report.delivered,
                             "retrying": report.retried,
                             "refused": report.refused,
+                            "stopped": report.stopped,
                         }
                     )
                 )
