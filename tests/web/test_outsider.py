@@ -73,9 +73,11 @@ def mexican_data(mx_case: Case, mx_caseworker: User, mx_supervisor: User) -> dic
     referral = draft_referral(mx_case, actor=mx_caseworker, receiving_agency=comar, kind="asylum")
     send_referral(referral, actor=mx_caseworker)
     from tests.training_programme.factories import mexican_training_ids  # training objects
+    from tests.fieldwork.factories import mexican_fieldwork_ids  # webhooks
 
     return {
         **mexican_training_ids(),
+        **mexican_fieldwork_ids(),
         "referral_id": str(referral.pk),
         "action": "accept",
         "table_id": "screenings_by_profile",  # statistics tables (scoped, suppressed)

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from amparo.web.views import admin, auth, cases, casework, editing, home, referrals, stats, system
+from amparo.web.views import fieldwork as fieldwork_views
 
 app_name = "web"
 
@@ -46,6 +47,13 @@ urlpatterns = [
         name="referral_action",
     ),
     path("users/", admin.user_list, name="user_list"),
+    path("webhooks/", fieldwork_views.webhooks, name="webhooks"),
+    path("webhooks/deliveries/", fieldwork_views.deliveries, name="webhook_deliveries"),
+    path(
+        "webhooks/<int:webhook_id>/disable/",
+        fieldwork_views.webhook_disable,
+        name="webhook_disable",
+    ),
     path("cases/<int:case_id>/assessments/", include("amparo.web.urls_assessment")),
     path("screening/", include("amparo.web.urls_screening")),
     path("training/", include("amparo.web.urls_training")),
