@@ -311,6 +311,8 @@ def test_a_file_can_come_from_stdin(db: None, monkeypatch: pytest.MonkeyPatch) -
 def test_the_command_seeds_the_directory_once(reference: None) -> None:
     first = run_directory("seed")
     second = run_directory("seed")
-    seeded = Agency.objects.filter(active=True, enforcement=False).count()
+    not_targets = {"cr-tam", "us-eoir", "gt-minex", "sv-mrree", "gt-conamigua"}
+    active = Agency.objects.filter(active=True, enforcement=False)
+    seeded = active.exclude(code__in=not_targets).count()
     assert first.stdout == f"Created: organizations {seeded}, services {seeded}.\n"
     assert second.stdout == "Created: organizations 0, services 0.\n"

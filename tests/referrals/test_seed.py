@@ -25,7 +25,10 @@ def test_every_agency_kind_has_a_category_and_profiles() -> None:
 
 def test_each_active_agency_gets_an_organization_and_a_service(reference: None) -> None:
     counts = seed_directory_from_agencies()
-    expected = Agency.objects.filter(active=True, enforcement=False).count()
+    not_targets = {"cr-tam", "us-eoir", "gt-minex", "sv-mrree", "gt-conamigua"}
+    expected = (
+        Agency.objects.filter(active=True, enforcement=False).exclude(code__in=not_targets).count()
+    )
     assert counts == SeedCounts(organizations_created=expected, services_created=expected)
     comar = _service_of("mx-comar")
     assert (comar.name, comar.description) == (
@@ -64,7 +67,10 @@ def test_ids_derive_from_the_agency_code_and_never_change(reference: None) -> No
 
 def test_enforcement_bodies_get_no_organization_and_no_service(reference: None) -> None:
     seed_directory_from_agencies()
-    enforcement = {"us-ice", "us-cbp", "ca-cbsa"}
+    enforcement = {
+        "us-ice", "us-cbp", "ca-cbsa", "mx-inm", "mx-upmrip", "gt-igm", "hn-inm", "sv-dgme",
+        "cr-dgme", "ni-dgme", "pa-snm", "do-dgm", "bz-immigration", "pa-senafront",
+    }  # fmt: skip
     assert set(Agency.objects.filter(enforcement=True).values_list("code", flat=True)) == (
         enforcement
     )
@@ -102,3 +108,26 @@ def test_a_return_service_is_never_for_someone_who_may_need_protection(
     for service in Service.objects.filter(category=ServiceCategory.RETURN_REINTEGRATION):
         assert "international_protection" not in service.profiles, service.name
         assert "stateless" not in service.profiles, service.name
+
+
+def test_tribunals_and_foreign_ministries_are_no_referral_target(reference: None) -> None:
+    seed_directory_from_agencies()
+    seeded = set(Organization.objects.values_list("agency__code", flat=True))
+    assert {"cr-tam", "us-eoir", "gt-minex", "sv-mrree", "gt-conamigua"} & seeded == set()
+
+
+def test_consulates_police_tracing_and_return_serve_no_child_or_lgbti_profile(
+    reference: None,
+) -> None:
+    seed_directory_from_agencies()
+    assert _service_of("mx-consulado-hn").profiles == []
+    assert _service_of("ca-rcmp-htncc").profiles == []
+    assert _service_of("mx-cruz-roja").profiles == []
+    assert _service_of("mx-oim").profiles == ["smuggled_vulnerable", "extra_continental"]
+    assert _service_of("mx-acnur").profiles == [
+        "international_protection",
+        "unaccompanied_child",
+        "separated_child",
+        "lgbti",
+        "stateless",
+    ]

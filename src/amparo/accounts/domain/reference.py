@@ -21,6 +21,8 @@ _AGENCY_OPTIONAL = {
     "parent",
     "represents",
     "enforcement",
+    "purposes",  # read by referrals/domain/safety.py: kinds an enforcement body may receive
+    "referral_target",  # read by referrals/domain/safety.py: false for tribunals and the like
     "active",
     "valid_to",
 }

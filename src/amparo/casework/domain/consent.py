@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,20 +109,30 @@ def withdraw_consent(consent: Consent, *, actor: User, note: str = "") -> Consen
     return consent
 
 
-def valid_basis_for(case: Case, purpose: str, *, recipient: Agency | None = None) -> Consent | None:
-    """The record that allows this purpose today (and this recipient), or None.
+def basis_holds_on(consent: Consent, day: dt.date) -> bool:
+    """Whether a consent or legal basis allows its purpose on `day`: given on or before it,
+    not expired by then (the expiry day is the first day it no longer holds) and not withdrawn
+    on or before it. The one rule for sending, for showing shared data and for the gate."""
+    if consent.given_on > day:
+        return False
+    if consent.expires_on is not None and consent.expires_on <= day:
+        return False
+    return consent.withdrawn_on is None or consent.withdrawn_on > day
 
-    A consent counts when it is not withdrawn and not expired; a recorded legal basis other
-    than consent counts the same way, with its justification.
-    """
-    today = timezone.localdate()
-    rows = Consent.objects.filter(
-        case=case, purpose=purpose, withdrawn_on__isnull=True, given_on__lte=today
-    )
-    rows = rows.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=today))
+
+def valid_basis_for(
+    case: Case, purpose: str, *, recipient: Agency | None = None, on: dt.date | None = None
+) -> Consent | None:
+    """The newest record that allows this purpose on `on` (default today), for this recipient
+    when one is named, or None. A recorded legal basis other than consent counts the same way,
+    with its justification; `basis_holds_on` decides."""
+    day = on or timezone.localdate()
+    rows = Consent.objects.filter(case=case, purpose=purpose)
     if recipient is not None:
         rows = rows.filter(recipient=recipient)
-    return rows.order_by("-given_on", "-id").first()
+    return next(
+        (row for row in rows.order_by("-given_on", "-id") if basis_holds_on(row, day)), None
+    )
 
 
 def consent_text(purpose: str, language: str) -> str:

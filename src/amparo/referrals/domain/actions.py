@@ -26,6 +26,7 @@ def _actions(
             "send": lambda: flow.send_referral(
                 referral, actor=user, profiles=confirmed_profiles(referral.case)
             ),
+            "approve": lambda: flow.approve_enforcement_referral(referral, actor=user),
             "close": lambda: flow.close_referral(referral, actor=user),
             "revoke": lambda: flow.revoke_referral(referral, actor=user),
         }

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from amparo.lib.datafiles import DataFileError, read_data_file, require_keys
 from amparo.people.models import Case
-from amparo.referrals.enums import ServiceCategory
+from amparo.referrals.enums import ServedProfile, ServiceCategory
 
 MINIMUM_DATA_FILE = Path(__file__).resolve().parent.parent / "minimum_data.yaml"
 KNOWN_FIELDS = frozenset(
@@ -24,24 +24,47 @@ KNOWN_FIELDS = frozenset(
 @cache
 def minimum_data_sets(path: Path = MINIMUM_DATA_FILE) -> dict[str, tuple[str, ...]]:
     """Fields per referral kind, validated: unknown kinds or fields name the file and key."""
+    return {kind: fields for kind, (fields, _profiles) in _read_sets(path).items()}
+
+
+@cache
+def profile_sets(path: Path = MINIMUM_DATA_FILE) -> dict[str, frozenset[str]]:
+    """The profiles each kind of recipient needs (none where the kind shares no profiles)."""
+    return {kind: profiles for kind, (_fields, profiles) in _read_sets(path).items()}
+
+
+def _read_sets(path: Path) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
     data = read_data_file(path)
     if not isinstance(data, dict) or "default" not in data:
         raise DataFileError(path, "default", "a `default` entry is required")
-    sets: dict[str, tuple[str, ...]] = {}
+    sets: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
     for kind, entry in data.items():
         if kind != "default" and kind not in ServiceCategory.values:
             raise DataFileError(path, str(kind), "is not a referral kind (service category)")
-        row = require_keys(path, str(kind), entry, {"fields"})
+        row = require_keys(path, str(kind), entry, {"fields"}, {"profiles"})
         unknown = sorted(set(row["fields"]) - KNOWN_FIELDS)
         if unknown:
             raise DataFileError(path, f"{kind}.fields", f"unknown field(s): {', '.join(unknown)}")
-        sets[str(kind)] = tuple(row["fields"])
+        if "profiles" in row["fields"] and "profiles" not in row:
+            raise DataFileError(path, str(kind), "`profiles` must list the profiles it needs")
+        profiles = frozenset(row.get("profiles", []))
+        unknown = sorted(profiles - set(ServedProfile.values))
+        if unknown:
+            raise DataFileError(path, f"{kind}.profiles", f"unknown profile(s): {unknown}")
+        sets[str(kind)] = (tuple(row["fields"]), profiles)
     return sets
 
 
 def fields_for(kind: str) -> tuple[str, ...]:
     sets = minimum_data_sets()
     return sets.get(kind, sets["default"])
+
+
+def profiles_for(kind: str, confirmed: list[str]) -> list[str]:
+    """The confirmed profiles this kind of recipient needs, in the order given."""
+    sets = profile_sets()
+    needed = sets.get(kind, sets["default"])
+    return [code for code in confirmed if code in needed]
 
 
 def age_band(birth_year: int | None, today: dt.date) -> str:
@@ -68,7 +91,7 @@ def snapshot(case: Case, *, kind: str, urgency: str, profiles: list[str]) -> dic
         "languages": person.languages,
         "phone": person.phone,
         "documents": person.documents or [],
-        "profiles": profiles,
+        "profiles": profiles_for(kind, profiles),
         "urgency": urgency,
         "case_reference": case.reference,
         "guardian": {"name": guardian.name, "relationship": guardian.relationship}

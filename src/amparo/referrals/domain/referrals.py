@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Agency, User
-from amparo.casework.domain.consent import valid_basis_for
+from amparo.casework.domain.consent import basis_holds_on, valid_basis_for
 from amparo.casework.enums import ConsentPurpose
 from amparo.casework.errors import ConsentRequired, TransitionNotAllowed
 from amparo.casework.models import Consent
@@ -24,27 +24,60 @@ from amparo.people.models import Case
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 from amparo.referrals.domain.minimum_data import snapshot
+from amparo.referrals.domain.safety import (
+    NAMED_CONSENT_KINDS,
+    Refusal,
+    check_draft_allowed,
+    check_recipient_allowed,
+)
 from amparo.referrals.domain.notifications import notify_receivers, notify_sender
 from amparo.referrals.enums import ReferralStatus as R
-from amparo.referrals.enums import ServiceCategory, Urgency
+from amparo.referrals.enums import ServiceCategory, ServiceStatus, Urgency
 from amparo.referrals.models import Referral, Service
-
-FINAL = frozenset({R.COMPLETED, R.CLOSED, R.REVOKED, R.DECLINED})
-
 
 def basis_for_referral(case: Case, recipient: Agency) -> Consent | None:
     """The consent or legal basis that allows sending this case's data to this recipient.
 
     Consent to share with this named recipient, or consent to referral in general, or a
-    recorded legal basis for referral; never a withdrawn or expired one.
+    recorded legal basis for referral; never a withdrawn or expired one. A general consent
+    never covers a consulate, a migration authority or a body with detention or removal
+    powers: the person must name those (IOM Data Protection Principles: specified purpose).
     """
     named = valid_basis_for(case, ConsentPurpose.SHARING, recipient=recipient)
     if named is not None:
         return named
+    if recipient.kind in NAMED_CONSENT_KINDS or recipient.enforcement:
+        return None
     general = valid_basis_for(case, ConsentPurpose.REFERRAL)
     if general is not None and general.recipient_id in (None, recipient.pk):
         return general
     return None
+
+
+def refuse(refusal: Refusal, *, actor: User, case: Case, to: Agency, kind: str, step: str) -> None:
+    """Audit a refused attempt (committed even though the caller's change is not), then raise
+    it as a ValidationError on `receiving_agency`, the field pages and the API show.
+
+    The payload names the case, the recipient and the step, never the reason's details: the
+    reason may reveal a fear of return or a protection need.
+    """
+    payload = {"case": case.pk, "to": to.code, "kind": kind, "step": step}
+    record_event(AuditAction.REFERRAL_REFUSED, actor=actor, subject=case, payload=payload)
+    raise ValidationError({"receiving_agency": refusal.message}, code=refusal.code)
+
+
+def _service_errors(case: Case, receiving_agency: Agency, service: Service | None) -> dict:
+    if service is None:
+        return {}
+    errors = {}
+    if service.status != ServiceStatus.ACTIVE:
+        errors["service"] = _("This service is not active.")
+    organization = service.organization
+    if organization.agency_id is not None and organization.agency_id != receiving_agency.pk:
+        errors["service"] = _("This service belongs to another institution.")
+    if (organization.country_id or receiving_agency.country_id) != case.country_id:
+        errors["service"] = _("This service is in another country than the case.")
+    return errors
 
 
 def draft_referral(
@@ -57,18 +90,32 @@ def draft_referral(
     service: Service | None = None,
     narrative: str = "",
 ) -> Referral:
-    """Prepare a referral (nothing is shared yet). Effects: the draft row, an audit event."""
-    errors = {}
+    """Prepare a referral (nothing is shared yet), whatever the caller: page, API or command.
+
+    Refused, with nothing saved: an unknown kind or urgency; the case's own agency; an
+    institution of another country; an inactive service or one of another institution; and
+    whatever `safety.check_draft_allowed` forbids (a feared country, an enforcement body, a
+    return before a best-interests determination), that refusal audited.
+    Effects: the draft row, an audit event.
+    """
+    errors = _service_errors(case, receiving_agency, service)
     if kind not in ServiceCategory.values:
         errors["kind"] = _("Unknown referral kind.")
     if urgency not in Urgency.values:
         errors["urgency"] = _("Unknown urgency.")
-    if receiving_agency.enforcement:
-        errors["receiving_agency"] = _("Referrals to immigration-enforcement bodies are refused.")
+    if receiving_agency.country_id != case.country_id:
+        errors["receiving_agency"] = _("This institution is in another country than the case.")
+    if not receiving_agency.active:
+        errors["receiving_agency"] = _("This institution is no longer active.")
     if receiving_agency.pk == case.agency_id:
         errors["receiving_agency"] = _("A referral goes to another institution.")
     if errors:
         raise ValidationError(errors)
+    refusal = check_draft_allowed(case, receiving_agency, kind)
+    if refusal is not None:
+        refuse(refusal, actor=actor, case=case, to=receiving_agency, kind=kind, step="draft")
+    if receiving_agency.enforcement:
+        narrative = ""  # never protection grounds to an enforcement body, even in a note
     with transaction.atomic():
         referral = Referral.objects.create(
             case=case,
@@ -120,8 +167,16 @@ def send_referral(
 
     Effects: status `sent`, the basis that allows it, the snapshot, the acknowledgement
     deadline by urgency, an audit event, and an email to the receiving officers after commit.
+    Refused (and the refusal audited) when `safety.check_recipient_allowed` forbids it now:
+    a fear of return recorded since the draft stops it too.
     """
-    basis = basis_for_referral(referral.case, referral.receiving_agency)
+    case, agency = referral.case, referral.receiving_agency
+    refusal = check_recipient_allowed(
+        case, agency, referral.kind, approved_by=referral.approved_by
+    )
+    if refusal is not None:
+        refuse(refusal, actor=actor, case=case, to=agency, kind=referral.kind, step="send")
+    basis = basis_for_referral(case, agency)
     if basis is None:
         raise ConsentRequired(
             _(
@@ -131,7 +186,10 @@ def send_referral(
         )
     now = timezone.now()
     data = snapshot(
-        referral.case, kind=referral.kind, urgency=referral.urgency, profiles=profiles or []
+        case,
+        kind=referral.kind,
+        urgency=referral.urgency,
+        profiles=[] if agency.enforcement else profiles or [],
     )
     fields = {
         "basis": basis,
@@ -237,9 +295,50 @@ def revoke_referral(referral: Referral, *, actor: User) -> Referral:
     return referral
 
 
-def shared_data_visible(referral: Referral) -> bool:
-    """The receiver may read the snapshot only while the basis that allowed it stands."""
+def shared_data_visible(referral: Referral, *, on: dt.date | None = None) -> bool:
+    """The receiver may read the snapshot only while the basis that allowed it holds (not
+    withdrawn, not expired: `basis_holds_on`)."""
     if referral.status in {R.DRAFT, R.REVOKED} or referral.shared_data is None:
         return False
     basis = referral.basis
-    return basis is not None and basis.withdrawn_on is None
+    return basis is not None and basis_holds_on(basis, on or timezone.localdate())
+
+
+def approve_enforcement_referral(referral: Referral, *, actor: User) -> Referral:
+    """A supervisor of the sending agency, other than the drafter, approves a draft to a body
+    with detention or removal powers (the second person of the two-person rule).
+
+    Refused when the recipient is not such a body, when the draft is no longer a draft, when
+    the actor is not a supervisor there or drafted it, and when the safety rules forbid the
+    recipient anyway. Effects: approver and time, an audit event.
+    """
+    supervises = actor.memberships.filter(
+        active=True, role=Role.SUPERVISOR, agency_id=referral.sending_agency_id
+    ).exists()
+    if not referral.receiving_agency.enforcement:
+        raise TransitionNotAllowed(_("Only referrals to enforcement bodies need this approval."))
+    if referral.status != R.DRAFT:
+        raise TransitionNotAllowed(_("Only a draft can be approved."))
+    if not supervises or actor.pk == referral.created_by_id:
+        raise TransitionNotAllowed(
+            _("A supervisor of the sending agency who did not draft it must approve it.")
+        )
+    refusal = check_recipient_allowed(
+        referral.case, referral.receiving_agency, referral.kind, approved_by=actor
+    )
+    if refusal is not None:
+        refuse(
+            refusal,
+            actor=actor,
+            case=referral.case,
+            to=referral.receiving_agency,
+            kind=referral.kind,
+            step="approve",
+        )
+    with transaction.atomic():
+        referral.approved_by = actor
+        referral.approved_at = timezone.now()
+        referral.save(update_fields=["approved_by", "approved_at"])
+        payload = {"case": referral.case_id, "to": referral.receiving_agency.code}
+        record_event(AuditAction.REFERRAL_APPROVED, actor=actor, subject=referral, payload=payload)
+    return referral

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from amparo.accounts.enums import AgencyKind
 from amparo.accounts.models import Agency
+from amparo.referrals.domain.safety import policy_of
 from amparo.referrals.enums import DIRECTORY_NAMESPACE, ServedProfile, ServiceCategory
 from amparo.referrals.models import Organization, Service
 
@@ -34,7 +35,14 @@ CATEGORY_BY_KIND: dict[str, ServiceCategory] = {
 }
 
 # The profiles each kind serves: the `refer_to` lists of the RCM 2013 screening protocol
-# (screening/protocols/rcm-2013.yaml), read from the other side.
+# (screening/protocols/rcm-2013.yaml), read from the other side, minus what protection forbids
+# (IOM Handbook 2.2 "do no harm"; RCM 2013 Guidelines):
+# - consulates serve no profile: whether to contact one is the screening engine's consular
+#   decision (never when the person fears return), not a match on a profile;
+# - migration authorities and police serve no profile: they are never suggested on their own
+#   initiative (a trafficking victim chooses whether to report; non-refoulement);
+# - family tracing (Red Cross) and return (IOM) serve no child and no LGBTI person: no tracing
+#   or return before a best-interests determination, or where the family may be the danger.
 PROFILES_BY_KIND: dict[str, list[ServedProfile]] = {
     K.REFUGEE_COMMISSION: [P.INTERNATIONAL_PROTECTION, P.STATELESS],
     K.CHILD_PROTECTION: [P.UNACCOMPANIED_CHILD, P.SEPARATED_CHILD],
@@ -50,36 +58,43 @@ PROFILES_BY_KIND: dict[str, list[ServedProfile]] = {
     K.SHELTER: [P.TRAFFICKING, P.UNACCOMPANIED_CHILD, P.WOMAN_AT_RISK],
     K.ANTI_TRAFFICKING_BODY: [P.TRAFFICKING],
     K.VICTIM_ASSISTANCE: [P.TRAFFICKING, P.CRIME_VICTIM_IN_TRANSIT],
-    K.CONSULATE: [P.UNACCOMPANIED_CHILD, P.SEPARATED_CHILD, P.SMUGGLED_VULNERABLE],
+    K.CONSULATE: [],
     K.WOMEN_INSTITUTE: [P.PREGNANT_OR_LACTATING, P.WOMAN_AT_RISK],
     K.DISABILITY_COUNCIL: [P.DISABILITY],
     K.OLDER_PERSONS_COUNCIL: [P.OLDER_PERSON],
     K.PROSECUTOR: [P.TRAFFICKING, P.CRIME_VICTIM_IN_TRANSIT],
-    K.POLICE: [P.TRAFFICKING],
+    K.POLICE: [],
     K.HUMAN_RIGHTS_OMBUDSMAN: [
         P.INTERNATIONAL_PROTECTION,
         P.CRIME_VICTIM_IN_TRANSIT,
         P.LGBTI,
         P.INDIGENOUS,
     ],
-    K.INTERNATIONAL_ORGANISATION: [
-        P.INTERNATIONAL_PROTECTION,
-        P.UNACCOMPANIED_CHILD,
-        P.SEPARATED_CHILD,
-        P.SMUGGLED_VULNERABLE,
-        P.EXTRA_CONTINENTAL,
-        P.LGBTI,
-        P.INDIGENOUS,
-        P.STATELESS,
-    ],
-    K.NGO: [P.LGBTI],
-    K.MIGRATION_AUTHORITY: [P.SMUGGLED_VULNERABLE, P.EXTRA_CONTINENTAL],
+    # IOM offices: assisted voluntary return, for adults without a protection need.
+    K.INTERNATIONAL_ORGANISATION: [P.SMUGGLED_VULNERABLE, P.EXTRA_CONTINENTAL],
+    K.NGO: [],
+    K.MIGRATION_AUTHORITY: [],
 }
 
 # UNHCR offices are international organisations whose mandate is protection, not return.
 _UNHCR_ACRONYMS = {"ACNUR", "UNHCR", "HCR"}
-# Never offer return to someone who may need international protection (non-refoulement).
-_NOT_FOR_RETURN = {P.INTERNATIONAL_PROTECTION, P.STATELESS}
+_UNHCR_PROFILES = [
+    P.INTERNATIONAL_PROTECTION,
+    P.STATELESS,
+    P.UNACCOMPANIED_CHILD,
+    P.SEPARATED_CHILD,
+    P.LGBTI,
+]
+# Never offer return to someone who may need international protection (non-refoulement), nor
+# to a child or an LGBTI person before a best-interests determination or risk assessment.
+_NOT_FOR_RETURN = {
+    P.INTERNATIONAL_PROTECTION,
+    P.STATELESS,
+    P.UNACCOMPANIED_CHILD,
+    P.SEPARATED_CHILD,
+    P.LGBTI,
+    P.TRAFFICKING,
+}
 
 
 @dataclass(frozen=True)
@@ -104,8 +119,11 @@ def category_for(agency: Agency) -> ServiceCategory:
 
 def profiles_for(agency: Agency) -> list[str]:
     """The profiles an agency's service is for, in the enum's order."""
-    served = set(PROFILES_BY_KIND[agency.kind])
-    if category_for(agency) == C.RETURN_REINTEGRATION:
+    if category_for(agency) == C.ASYLUM and agency.kind == K.INTERNATIONAL_ORGANISATION:
+        served = set(_UNHCR_PROFILES)
+    else:
+        served = set(PROFILES_BY_KIND[agency.kind])
+    if category_for(agency) in {C.RETURN_REINTEGRATION, C.FAMILY_TRACING}:
         served -= _NOT_FOR_RETURN
     return [profile.value for profile in P if profile in served]
 
@@ -137,15 +155,22 @@ def _seed_one(agency: Agency) -> tuple[bool, bool]:
 
 
 def seed_directory_from_agencies() -> SeedCounts:
-    """Give every active agency that is not an enforcement body an organisation and a service.
+    """Give every active agency that is a referral target and not an enforcement body an
+    organisation and a service.
 
     Effects, in one transaction: creates or renames the organisation of each such agency
     (linked to it, in its country); creates its service once, with a category and profiles
     derived from the agency's kind, and never overwrites a service that exists, so edits
     made in the directory stay. Ids derive from agency codes, so running it again changes
-    nothing. Enforcement bodies get no organisation and no service.
+    nothing. Enforcement bodies and institutions that are no referral target (tribunals,
+    foreign ministries: `referral_target: false` in agencies.yaml) get no organisation and no
+    service.
     """
-    agencies = Agency.objects.filter(active=True, enforcement=False).order_by("code")
+    agencies = [
+        agency
+        for agency in Agency.objects.filter(active=True, enforcement=False).order_by("code")
+        if policy_of(agency).referral_target
+    ]
     organizations = services = 0
     with transaction.atomic():
         for agency in agencies:

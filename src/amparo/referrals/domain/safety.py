@@ -1,0 +1,266 @@
+"""Who a case's data may go to: the one place that says no.
+
+Everything that sends a person's data out of the agency (a referral, its slip, an export, a
+webhook, a cross-border envelope) asks `check_recipient_allowed` first and refuses when it
+answers a `Refusal`; matching leaves out what it would refuse. The principles:
+
+- Non-refoulement (1951 Refugee Convention art. 33; RCM 2013 Guidelines; IOM Handbook 2.2 "do
+  no harm"): once a person is recorded as fearing return to a country, nothing about them goes
+  to that country's consulates or to any institution of that country.
+- Purpose limitation (IOM Data Protection Principles, DOMAIN.md 6.1): protection data is never
+  used for immigration enforcement. A body with detention or removal powers receives a referral
+  only for a purpose its entry in `accounts/reference/agencies.yaml` names, with a recorded
+  legal basis and a supervisor's approval, never for a person with a protection need.
+- Best interests of the child (CRC art. 3; UNHCR BID guidelines): no return and no family
+  tracing before a best-interests determination for a child, nor where the family may be the
+  danger.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amparo.accounts.domain.reference import AGENCIES_FILE
+from amparo.accounts.enums import AgencyKind
+from amparo.accounts.models import Agency, User
+from amparo.assessment.enums import Mark
+from amparo.assessment.models import FactorFinding
+from amparo.casework.domain.consent import valid_basis_for
+from amparo.casework.enums import BestInterestsKind, ConsentPurpose, LegalBasis
+from amparo.casework.models import BestInterestsRecord
+from amparo.lib.datafiles import DataFileError, read_data_file
+from amparo.people.models import Case, Person
+from amparo.referrals.enums import ServedProfile, ServiceCategory
+from amparo.screening.domain.queries import confirmed_profiles
+from amparo.screening.models import Screening
+
+P = ServedProfile
+
+# A confirmed need for international protection withholds the consulate and authorities of the
+# person's nationality, as the screening engine does (ConsularReason.PROTECTION_NEED).
+_FEAR_PROFILES = frozenset({P.INTERNATIONAL_PROTECTION.value})
+# The assessment factor that records a threat of refoulement (assessment/catalogue/domv.yaml).
+_FEAR_FACTOR = "threat_of_refoulement"
+# A protection need: an enforcement body never receives a referral for such a person.
+PROTECTION_NEED_PROFILES = frozenset(
+    {
+        P.INTERNATIONAL_PROTECTION.value,
+        P.STATELESS.value,
+        P.TRAFFICKING.value,
+        P.UNACCOMPANIED_CHILD.value,
+        P.SEPARATED_CHILD.value,
+        P.CRIME_VICTIM_IN_TRANSIT.value,
+    }
+)
+# Profiles where the family may be the danger (IOM Handbook 2.5: LGBTI persons rejected or
+# attacked by family; trafficking in which relatives take part): no family tracing or return
+# before a best-interests determination or a documented assessment of that risk.
+FAMILY_MAY_BE_DANGER = frozenset({P.LGBTI.value, P.TRAFFICKING.value})
+CHILD_PROFILES = frozenset({P.UNACCOMPANIED_CHILD.value, P.SEPARATED_CHILD.value})
+# The kinds that send a person back to, or look for, the family.
+BID_FIRST_KINDS = frozenset(
+    {ServiceCategory.RETURN_REINTEGRATION.value, ServiceCategory.FAMILY_TRACING.value}
+)
+# A general consent to "referral" names no recipient; it never covers a consulate or a
+# migration authority, which the person must name (consent to share with that recipient).
+NAMED_CONSENT_KINDS = frozenset({AgencyKind.CONSULATE.value, AgencyKind.MIGRATION_AUTHORITY.value})
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why data may not go to a recipient: a stable code, a message, the country concerned."""
+
+    code: str
+    message: str
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class RecipientPolicy:
+    """What `agencies.yaml` says of one agency beyond its database row."""
+
+    purposes: frozenset[str] = frozenset()
+    referral_target: bool = True
+
+
+@cache
+def recipient_policies() -> dict[str, RecipientPolicy]:
+    """`purposes` and `referral_target` of every agency in the reference file, checked."""
+    data = read_data_file(AGENCIES_FILE)
+    policies: dict[str, RecipientPolicy] = {}
+    for country, items in data.items():
+        for index, item in enumerate(items or []):
+            purposes = item.get("purposes", [])
+            unknown = sorted(set(purposes) - set(ServiceCategory.values))
+            if not isinstance(purposes, list) or unknown:
+                where = f"{country}[{index}].purposes"
+                raise DataFileError(AGENCIES_FILE, where, f"unknown kind(s): {unknown}")
+            target = item.get("referral_target", True)
+            policies[item["code"]] = RecipientPolicy(frozenset(purposes), bool(target))
+    return policies
+
+
+def policy_of(agency: Agency) -> RecipientPolicy:
+    """An agency missing from the file (made by hand) is a target with no enforcement purpose."""
+    return recipient_policies().get(agency.code, RecipientPolicy())
+
+
+def feared_countries(person: Person) -> frozenset[str]:
+    """Every country the person is recorded as fearing return to, from any of their cases.
+
+    Sources: a screening answering yes to fear of return (the country is the screening's
+    nationality, else the person's nationalities); a confirmed need for international
+    protection; an assessment marking the threat of refoulement as a risk. Once recorded, a
+    fear is never forgotten by a later record: safety does not depend on the newest answer.
+    """
+    nationalities = frozenset(person.nationalities or [])
+    feared: set[str] = set()
+    for screening in Screening.objects.filter(case__person=person).only("answers"):
+        answers = screening.answers or {}
+        if answers.get("fear_of_return") is True:
+            nationality = answers.get("nationality")
+            feared |= {nationality} if isinstance(nationality, str) else nationalities
+    if any(_FEAR_PROFILES & set(confirmed_profiles(case)) for case in person.cases.all()):
+        feared |= nationalities
+    risks = FactorFinding.objects.filter(assessment__case__person=person, mark=Mark.RISK)
+    if any(finding.factor_code == _FEAR_FACTOR for finding in risks.only("factor_code")):
+        feared |= nationalities
+    return frozenset(feared)
+
+
+def is_child(person: Person, profiles: set[str], today: dt.date) -> bool:
+    """Under 18 on `today` by birth date (or year), or confirmed as a child by a screening."""
+    if profiles & CHILD_PROFILES:
+        return True
+    if person.birth_date:
+        born = dt.date.fromisoformat(str(person.birth_date))
+        before_birthday = (today.month, today.day) < (born.month, born.day)
+        return today.year - born.year - before_birthday < 18
+    return person.birth_year is not None and today.year - person.birth_year < 18
+
+
+def has_determination(case: Case) -> bool:
+    return BestInterestsRecord.objects.filter(
+        case__person=case.person, kind=BestInterestsKind.DETERMINATION
+    ).exists()
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the checks need of a case, read once (matching checks many recipients)."""
+
+    feared: frozenset[str]
+    profiles: frozenset[str]
+    child: bool
+    determined: bool
+
+    @property
+    def protection_need(self) -> bool:
+        return bool(self.feared) or bool(self.profiles & PROTECTION_NEED_PROFILES)
+
+    @property
+    def bid_first(self) -> bool:
+        """Return and family tracing wait for a best-interests determination."""
+        at_risk = self.child or bool(self.profiles & FAMILY_MAY_BE_DANGER)
+        return at_risk and not self.determined
+
+
+def facts_of(case: Case) -> CaseFacts:
+    profiles = frozenset(confirmed_profiles(case))
+    return CaseFacts(
+        feared=feared_countries(case.person),
+        profiles=profiles,
+        child=is_child(case.person, set(profiles), timezone.localdate()),
+        determined=has_determination(case),
+    )
+
+
+def refusal_for(
+    facts: CaseFacts, agency: Agency, purpose: str, *, has_basis: bool, approved: bool
+) -> Refusal | None:
+    """The first rule that forbids this recipient and purpose for these facts, or None."""
+    feared = {agency.country_id, agency.represents_id} & facts.feared
+    if feared:
+        country = sorted(c for c in feared if c)[0]
+        message = _(
+            "The person fears returning to %(country)s: nothing about them may go to its "
+            "consulates or to any institution of that country."
+        ) % {"country": country}
+        return Refusal("feared_country", message, country)
+    if not policy_of(agency).referral_target:
+        return Refusal("not_a_referral_target", _("This institution is not a referral target."))
+    if agency.enforcement:
+        return _enforcement_refusal(facts, agency, purpose, has_basis=has_basis, approved=approved)
+    if purpose in BID_FIRST_KINDS and facts.bid_first:
+        message = _(
+            "No return or family tracing before a best-interests determination: the person is "
+            "a child, or their family may be the danger."
+        )
+        return Refusal("best_interests_first", message)
+    return None
+
+
+def _enforcement_refusal(
+    facts: CaseFacts, agency: Agency, purpose: str, *, has_basis: bool, approved: bool
+) -> Refusal | None:
+    if facts.protection_need:
+        message = _(
+            "The person has a protection need: nothing about them may go to a body with "
+            "detention or removal powers."
+        )
+        return Refusal("enforcement_protection_need", message)
+    if purpose not in policy_of(agency).purposes:
+        message = _("This body has detention or removal powers: it cannot receive this referral.")
+        return Refusal("enforcement_purpose", message)
+    if not has_basis:
+        message = _(
+            "A referral to a body with detention or removal powers needs a recorded legal basis "
+            "to share with it by name."
+        )
+        return Refusal("enforcement_no_basis", message)
+    if not approved:
+        message = _(
+            "A referral to a body with detention or removal powers needs a supervisor's "
+            "approval, by someone other than the person who drafted it."
+        )
+        return Refusal("enforcement_not_approved", message)
+    return None
+
+
+def enforcement_basis(case: Case, agency: Agency) -> bool:
+    """A legal basis other than consent, recorded for sharing with this body by name."""
+    basis = valid_basis_for(case, ConsentPurpose.SHARING, recipient=agency)
+    return basis is not None and basis.legal_basis != LegalBasis.CONSENT
+
+
+def check_draft_allowed(case: Case, agency: Agency, purpose: str) -> Refusal | None:
+    """As `check_recipient_allowed`, for a draft: the supervisor approves between drafting and
+    sending, so only the approval is not asked for yet."""
+    return refusal_for(
+        facts_of(case),
+        agency,
+        purpose,
+        has_basis=agency.enforcement and enforcement_basis(case, agency),
+        approved=True,
+    )
+
+
+def check_recipient_allowed(
+    case: Case, agency: Agency, purpose: str, *, approved_by: User | None = None
+) -> Refusal | None:
+    """Whether this case's data may go to `agency` for `purpose` (a referral kind), or why not.
+
+    The one check for every path that sends data out: drafting and sending referrals, slips,
+    exports, webhooks, cross-border envelopes. `approved_by` is the supervisor who approved
+    sending to an enforcement body; without it such a body is always refused. Reads only.
+    """
+    return refusal_for(
+        facts_of(case),
+        agency,
+        purpose,
+        has_basis=agency.enforcement and enforcement_basis(case, agency),
+        approved=approved_by is not None,
+    )
