@@ -17,11 +17,13 @@ def test_registration_searches_first_then_opens_a_case(
     login: Callable[[User], Client], mx_caseworker: User, mx_case: Case
 ) -> None:
     client = login(mx_caseworker)
-    page = client.get("/register/", {"given_names": "xiomarafake", "first_surname": "QUETZALSYNTH"})
+    search = {"search-given_names": "xiomarafake", "search-first_surname": "QUETZALSYNTH"}
+    page = client.post("/register/", {"step": "search", **search})
     assert mx_case.reference in page.content.decode()
     response = client.post(
         "/register/",
         {
+            "step": "register",
             "given_names": "Nuevafake",
             "first_surname": "Personasynth",
             "sex": "female",
@@ -47,6 +49,7 @@ def test_bad_registration_input_names_the_field_and_keeps_what_was_typed(
     page = client.post(
         "/register/",
         {
+            "step": "register",
             "given_names": "Keptfake",
             "sex": "female",
             "birth_date": future,

@@ -1,8 +1,6 @@
-from django.db import transaction
 from django.http import Http404
 from ninja import Router, Status
 
-from amparo.accounts.enums import CASEWORK_ROLES
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.api.schemas import (
     CaseOut,
@@ -14,6 +12,7 @@ from amparo.api.schemas import (
     RegisterIn,
 )
 from amparo.people.domain import cases as case_domain
+from amparo.people.domain.queries import person_fields_for, registering_agency_of
 from amparo.people.models import Case
 
 router = Router()
@@ -55,37 +54,20 @@ def list_cases(
 def get_case(request: AuthenticatedHttpRequest, case_id: int) -> CaseOut:
     user = request.user
     case = case_domain.read_case(user, case_id)
-    person = case.person
-    return CaseOut(
-        **summary_of(case).dict(),
-        person=PersonOut(
-            given_names=person.given_names,
-            first_surname=person.first_surname,
-            second_surname=person.second_surname,
-            sex=person.sex,
-            birth_date=person.birth_date,
-            birth_date_is_approximate=person.birth_date_is_approximate,
-            nationalities=person.nationalities,
-            languages=person.languages,
-        ),
-    )
+    visible = person_fields_for(user, case).values
+    person = PersonOut(**{name: visible.get(name) for name in PersonOut.model_fields})
+    return CaseOut(**summary_of(case).dict(), person=person)
 
 
 @router.post("/cases", response={201: CaseSummaryOut, 404: ErrorOut, 422: ErrorOut}, tags=["cases"])
 def register_case(request: AuthenticatedHttpRequest, data: RegisterIn) -> Status[CaseSummaryOut]:
     """Register a person and open a case at the caller's agency (search first: /register/)."""
     user = request.user
-    membership = (
-        user.memberships.filter(active=True, role__in=CASEWORK_ROLES)
-        .select_related("agency")
-        .first()
-    )
-    if membership is None:
+    agency = registering_agency_of(user)
+    if agency is None:
         raise Http404
     person_data = case_domain.PersonData(
         **data.dict(exclude={"documents"}), documents=[d.dict() for d in data.documents]
     )
-    with transaction.atomic():
-        person = case_domain.register_person(person_data, actor=user)
-        case = case_domain.open_case(person, actor=user, agency=membership.agency, assigned_to=user)
+    case = case_domain.open_case_for_new_person(person_data, actor=user, agency=agency)
     return Status(201, summary_of(case))

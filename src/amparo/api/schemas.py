@@ -27,14 +27,18 @@ class CaseSummaryOut(Schema):
 
 
 class PersonOut(Schema):
-    given_names: str
-    first_surname: str
-    second_surname: str
-    sex: str
-    birth_date: str
-    birth_date_is_approximate: bool
-    nationalities: list[str]
-    languages: list[str]
+    """The person as the caller's role may see them (their sensitivity labels): a field the
+    role may not see is null, whatever is stored."""
+
+    given_names: str | None = None
+    first_surname: str | None = None
+    second_surname: str | None = None
+    sex: str | None = None
+    birth_year: int | None = None
+    birth_date: str | None = None
+    birth_date_is_approximate: bool | None = None
+    nationalities: list[str] | None = None
+    languages: list[str] | None = None
 
 
 class CaseOut(CaseSummaryOut):

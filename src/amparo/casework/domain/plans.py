@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -48,15 +49,47 @@ def latest_concern_level(case: Case) -> str | None:
     return row.first()
 
 
-def plan_snapshot(plan: CasePlan) -> dict[str, object]:
-    """The plan as plain values, to show what someone else saved in a conflict."""
+class ActionSnapshot(TypedDict):
+    description: str
+    due_on: dt.date | None
+    status: str
+    responsible_user: int | None
+    responsible_agency: int | None
+
+
+class GoalSnapshot(TypedDict):
+    description: str
+    status: str
+    actions: list[ActionSnapshot]
+
+
+class PlanSnapshot(TypedDict):
+    summary: str
+    goals: list[GoalSnapshot]
+
+
+EMPTY_PLAN: PlanSnapshot = {"summary": "", "goals": []}
+
+
+def plan_snapshot(plan: CasePlan) -> PlanSnapshot:
+    """Everything the plan holds as plain values: to fill the edit form, so that saving it
+    unchanged writes back the same plan, and to show what someone else saved in a conflict."""
     return {
         "summary": plan.summary,
         "goals": [
             {
                 "description": g.description,
                 "status": g.status,
-                "actions": [a.description for a in g.actions.all()],
+                "actions": [
+                    {
+                        "description": a.description,
+                        "due_on": a.due_on,
+                        "status": a.status,
+                        "responsible_user": a.responsible_user_id,
+                        "responsible_agency": a.responsible_agency_id,
+                    }
+                    for a in sorted(g.actions.all(), key=_action_order)
+                ],
             }
             for g in plan.goals.prefetch_related("actions")
         ],
@@ -75,8 +108,41 @@ def _validate(goals: list[GoalInput]) -> None:
                 errors[f"goal-{index}-action-{position}-description"] = _(
                     "An action needs a description."
                 )
+            if action.status not in ItemStatus.values:
+                errors[f"goal-{index}-action-{position}-status"] = _("Unknown status.")
     if errors:
         raise ValidationError(errors)
+
+
+def _snapshot_of(summary: str, goals: list[GoalInput]) -> PlanSnapshot:
+    """What the plan will hold once these inputs are saved, as `plan_snapshot` shows it."""
+    return {
+        "summary": summary.strip(),
+        "goals": [
+            {
+                "description": goal.description.strip(),
+                "status": goal.status,
+                "actions": [
+                    {
+                        "description": a.description.strip(),
+                        "due_on": a.due_on,
+                        "status": a.status,
+                        "responsible_user": a.responsible_user.pk if a.responsible_user else None,
+                        "responsible_agency": (
+                            a.responsible_agency.pk if a.responsible_agency else None
+                        ),
+                    }
+                    for a in sorted(goal.actions, key=_action_order)
+                ],
+            }
+            for goal in goals
+        ],
+    }
+
+
+def _action_order(action: ActionInput | PlanAction) -> tuple[bool, dt.date]:
+    """Actions by due date, undated last, on every database (SQLite sorts nulls first)."""
+    return (action.due_on is None, action.due_on or dt.date.min)
 
 
 def save_plan(
@@ -86,13 +152,16 @@ def save_plan(
 
     Effects: the plan (created on first save, back to draft when changed), its goals and
     actions, a `plan.saved` audit event, in one transaction; an EditConflict carries what is
-    saved now when the versions differ, and nothing is written.
+    saved now when the versions differ, and nothing is written. Saving what is already there
+    writes nothing: the version, the status and the audit log stay as they are.
     """
     _validate(goals)
     with transaction.atomic():
         plan, _created = CasePlan.objects.select_for_update().get_or_create(case=case)
         if plan.version != expected_version:
-            raise EditConflict(plan_snapshot(plan), plan.version)
+            raise EditConflict(dict(plan_snapshot(plan)), plan.version)
+        if plan_snapshot(plan) == _snapshot_of(summary, goals):
+            return plan
         CasePlan.objects.filter(pk=plan.pk).update(
             summary=summary.strip(),
             status=PlanStatus.DRAFT,

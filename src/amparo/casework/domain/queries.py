@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from amparo.accounts.enums import Role
-from amparo.accounts.models import User
+from amparo.accounts.enums import CASEWORK_ROLES, Role
+from amparo.accounts.models import Agency, User
 from amparo.casework.enums import ApprovalDecision, TaskStatus
 from amparo.casework.models import Approval, Task
 from amparo.people.domain.queries import cases_visible_to
@@ -54,3 +54,20 @@ def caseload_for(user: User, *, limit: int = 50) -> Caseload:
         open_tasks=[t for t in tasks if t.due_at >= now],
         pending_approvals=list(pending_approvals_for(user)[:limit]),
     )
+
+
+def plan_responsibles_for(case: Case) -> tuple[QuerySet[User], QuerySet[Agency]]:
+    """Who may be responsible for a plan action: the active casework staff of the case's agency,
+    and the active institutions of the case's country."""
+    users = (
+        User.objects.filter(
+            memberships__agency_id=case.agency_id,
+            memberships__active=True,
+            memberships__role__in=CASEWORK_ROLES,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+    agencies = Agency.objects.filter(country_id=case.country_id, active=True).order_by("name")
+    return users, agencies

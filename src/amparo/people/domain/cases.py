@@ -113,7 +113,10 @@ def register_person(data: PersonData, *, actor: User | None, is_synthetic: bool 
 
 
 def find_persons_by_document(number: str) -> list[int]:
-    """Exact lookup through the blind index: the ids of persons holding this document number."""
+    """Exact lookup through the blind index: the ids of persons holding this document number.
+
+    Kept for the key tests (`tests/protection`): they prove that a document is still found
+    after the blind-index key is rotated."""
     digest = crypto.blind_index(normalise_document(number), purpose=IdentifierKind.DOCUMENT)
     rows = PersonIdentifier.objects.filter(kind=IdentifierKind.DOCUMENT, digest=digest)
     return sorted(set(rows.values_list("person_id", flat=True)))
@@ -129,9 +132,14 @@ def open_case(
 ) -> Case:
     """Open a case for a person at an agency.
 
-    Effects: the case row with a reference COUNTRY-YEAR-NUMBER and a `case.created` audit
-    event, in one transaction.
+    Effects: refuses a status that is not a case stage and a closed one (ValidationError
+    naming `status`); the case row with a reference COUNTRY-YEAR-NUMBER, the year being the
+    opening date in the node's time zone; a `case.created` audit event; one transaction.
     """
+    if status not in CaseStatus.values or status == CaseStatus.CLOSED:
+        raise ValidationError(
+            {"status": _("Not a stage a case can open at: %(value)r.") % {"value": status}}
+        )
     with transaction.atomic():
         case = Case.objects.create(
             reference=f"pending-{timezone.now().timestamp()}-{person.pk}",
@@ -143,11 +151,24 @@ def open_case(
             status=status,
             is_synthetic=person.is_synthetic,
         )
-        case.reference = f"{agency.country_id}-{case.opened_at.year}-{case.pk:06d}"
+        year = timezone.localdate(case.opened_at).year
+        case.reference = f"{agency.country_id}-{year}-{case.pk:06d}"
         case.save(update_fields=["reference"])
         payload = {"agency": agency.code, "status": status}
         record_event(AuditAction.CASE_CREATED, actor=actor, subject=case, payload=payload)
     return case
+
+
+def open_case_for_new_person(data: PersonData, *, actor: User, agency: Agency) -> Case:
+    """Register a new person and open their case at `agency`, assigned to the actor: the one
+    way the registration page, the screening page and the API create a case.
+
+    Effects: those of `register_person` and `open_case`, in one transaction; nothing is
+    saved when the details are refused (ValidationError naming each wrong field).
+    """
+    with transaction.atomic():
+        person = register_person(data, actor=actor)
+        return open_case(person, actor=actor, agency=agency, assigned_to=actor)
 
 
 def read_case(user: User, case_id: int) -> Case:
@@ -183,36 +204,63 @@ def person_values(person: Person) -> dict[str, object]:
     return {name: getattr(person, name) for name in EDITABLE_PERSON_FIELDS}
 
 
+def _codes(value: object) -> list[str]:
+    return [str(code) for code in value] if isinstance(value, list) else []
+
+
+def _validate_changes(person: Person, changes: dict[str, object]) -> None:
+    """Validate the person as the changes would leave them (ValidationError per field)."""
+    merged = {**person_values(person), **changes}
+    birth = str(merged["birth_date"] or "")
+    try:
+        birth_date = dt.date.fromisoformat(birth) if birth else None
+    except ValueError as error:
+        message = _("Not a date: %(value)r.") % {"value": birth}
+        raise ValidationError({"birth_date": message}) from error
+    validate_person_data(
+        PersonData(
+            given_names=str(merged["given_names"]),
+            sex=str(merged["sex"]),
+            birth_date=birth_date,
+            nationalities=_codes(merged["nationalities"]),
+            languages=_codes(merged["languages"]),
+        )
+    )
+
+
 def update_person(
     case: Case, *, actor: User, changes: dict[str, object], expected_version: int
 ) -> Person:
     """Change a person's details through their case, unless the case changed meanwhile.
 
-    Effects: bumps the case version (the lock for the case and its person), saves the changed
-    fields and rebuilds the blind indexes, writes a `person.updated` audit event naming the
-    changed fields, in one transaction. Raises EditConflict with the saved values otherwise.
+    Effects: validates the person as the changes would leave them (ValidationError naming
+    each wrong field, nothing saved); when a value differs from what is saved, bumps the case
+    version (the lock for the case and its person), saves the changed fields, rebuilds the
+    blind indexes and writes a `person.updated` audit event naming the changed fields, in one
+    transaction. Changes that change nothing write nothing. Raises EditConflict with the
+    saved values when the case moved past `expected_version`.
     """
     unknown = set(changes) - set(EDITABLE_PERSON_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():
-        bumped = Case.objects.filter(pk=case.pk, version=expected_version).update(
-            version=F("version") + 1, updated_at=timezone.now()
-        )
-        if bumped == 0:
-            current = Case.objects.select_related("person").get(pk=case.pk)
+        current = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+        if current.version != expected_version:
             raise EditConflict(person_values(current.person), current.version)
-        person = Person.objects.get(pk=case.person_id)
+        person = current.person
         changed = sorted(name for name, value in changes.items() if getattr(person, name) != value)
+        if not changed:
+            return person
+        _validate_changes(person, changes)
         for name in changed:
             setattr(person, name, changes[name])
         if "birth_date" in changed:
             person.birth_year = int(str(person.birth_date)[:4]) if person.birth_date else None
             changed.append("birth_year")
-        if changed:
-            person.save(update_fields=changed)
-            person.identifiers.all().delete()
-            PersonIdentifier.objects.bulk_create(_identifiers(person))
+        Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=timezone.now())
+        person.save(update_fields=changed)
+        person.identifiers.all().delete()
+        PersonIdentifier.objects.bulk_create(_identifiers(person))
         record_event(
             AuditAction.PERSON_UPDATED, actor=actor, subject=person, payload={"fields": changed}
         )

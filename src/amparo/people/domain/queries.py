@@ -6,7 +6,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from amparo.accounts.models import User
+from amparo.accounts.enums import CASEWORK_ROLES
+from amparo.accounts.models import Agency, User
 from amparo.people.enums import Sensitivity, Sex
 from amparo.people.models import Case
 from amparo.people.rules import case_filter_for, fields_with, labels_for
@@ -85,3 +86,15 @@ def person_fields_for(user: User, case: Case, *, agency_id: int | None = None) -
     if "documents" in values:
         values["documents"] = list(person.documents or [])
     return PersonView(fields=fields, labels=labels, values=values)
+
+
+def registering_agency_of(user: User) -> Agency | None:
+    """The agency where the user registers new people and opens their cases: that of their
+    first active casework membership; None when they have none."""
+    membership = (
+        user.memberships.filter(active=True, role__in=CASEWORK_ROLES)
+        .select_related("agency")
+        .order_by("pk")
+        .first()
+    )
+    return membership.agency if membership else None

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from amparo.accounts.enums import CASEWORK_ROLES
 from amparo.accounts.models import Agency, User
 from amparo.fieldwork.domain.events import emit_event
-from amparo.people.domain.cases import PersonData, open_case, register_person
+from amparo.people.domain.cases import PersonData, open_case_for_new_person
 from amparo.people.domain.queries import get_case_for
 from amparo.people.models import Case
 from amparo.protection.domain.audit import record_event
@@ -209,8 +209,7 @@ def _target_case(
         return case
     if person_data is None:
         raise ValueError("give either an existing case or the details of a new person")
-    person = register_person(person_data, actor=actor)
-    return open_case(person, actor=actor, agency=screening.agency, assigned_to=actor)
+    return open_case_for_new_person(person_data, actor=actor, agency=screening.agency)
 
 
 def attach_to_case(

@@ -25,7 +25,7 @@ from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import User
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
-from amparo.web.forms import TokenForm
+from amparo.accounts.interfaces.forms import TokenForm
 
 
 def _safe_next(request: HttpRequest, fallback: str = "/") -> str:

@@ -4,7 +4,6 @@ with its stage, consent, tasks, closure and reopening, supervisor approvals, chi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,19 +13,20 @@ from django.views.decorators.http import require_POST
 from amparo.accounts.domain.users import roles_of
 from amparo.accounts.enums import CASEWORK_ROLES, Role
 from amparo.accounts.http import AuthenticatedHttpRequest
-from amparo.accounts.models import Agency, User
+from amparo.accounts.models import User
 from amparo.casework.domain import children, consent, lifecycle, tasks
 from amparo.casework.domain.queries import caseload_for, pending_approvals_for
 from amparo.casework.enums import ConsentPurpose
 from amparo.casework.errors import CaseworkError
+from amparo.casework.interfaces import forms as f
 from amparo.casework.models import Consent, Task
 from amparo.lib.conflicts import EditConflict
 from amparo.people.domain import cases as case_domain
-from amparo.people.domain.queries import get_case_for
-from amparo.people.domain.search import PersonQuery, search_persons
+from amparo.people.domain.queries import get_case_for, registering_agency_of
+from amparo.people.domain.search import search_persons
 from amparo.people.enums import CaseStatus
+from amparo.people.interfaces.forms import PersonForm, SearchForm
 from amparo.people.models import Case
-from amparo.web import forms_casework as f
 
 
 def _apply_errors(form: Form, error: ValidationError) -> None:
@@ -43,73 +43,41 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "web/casework/caseload.html", {"load": caseload_for(user)})
 
 
-def _home_agency(user: User) -> Agency:
-    membership = (
-        user.memberships.filter(active=True, role__in=CASEWORK_ROLES)
-        .select_related("agency")
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    return membership.agency
-
-
 @login_required
 def register(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Step one searches the people already known; step two registers a new person and case."""
+    """Step one searches the people already known; step two registers a new person and case.
+
+    Both steps are POSTs (`step=search`, `step=register`), so no name or document number
+    ever appears in a URL, a browser history or an access log.
+    """
     user = request.user
-    agency = _home_agency(user)
-    search = f.SearchForm(request.GET or None)
-    matches = None
-    if request.GET and search.is_valid():
-        data = search.cleaned_data
-        query = PersonQuery(
-            given_names=data["given_names"],
-            first_surname=data["first_surname"],
-            second_surname=data["second_surname"],
-            birth_year=data["birth_year"],
-            document_number=data["document_number"],
-        )
-        matches = search_persons(user, query)
-    initial = {
-        k: v
-        for k, v in (search.cleaned_data if search.is_bound and search.is_valid() else {}).items()
-        if k != "birth_year"
-    }
-    person_form = f.PersonForm(request.POST or None, initial=initial)
-    if request.method == "POST" and person_form.is_valid():
-        case = _register(user, agency, person_form.cleaned_data)
-        messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
-        return redirect("web:case_detail", case_id=case.pk)
+    agency = registering_agency_of(user)
+    if agency is None:
+        raise Http404
+    step = request.POST.get("step") if request.method == "POST" else None
+    search = SearchForm(request.POST if step == "search" else None, prefix="search")
+    found = search.is_bound and search.is_valid()
+    matches = search_persons(user, search.query()) if found else None
+    person_form = PersonForm(request.POST if step == "register" else None)
+    if found:
+        person_form = PersonForm(initial=_person_initial(search.cleaned_data))
+    if person_form.is_bound and person_form.is_valid():
+        try:
+            case = case_domain.open_case_for_new_person(
+                person_form.person_data(), actor=user, agency=agency
+            )
+        except ValidationError as error:
+            _apply_errors(person_form, error)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect("web:case_detail", case_id=case.pk)
     context = {"search": search, "matches": matches, "person_form": person_form, "agency": agency}
     return render(request, "web/casework/register.html", context)
 
 
-def _register(user: User, agency: Agency, data: dict[str, object]) -> Case:
-    documents: list[dict[str, str]] = []
-    if data["document_number"]:
-        documents = [
-            {
-                "type": str(data["document_type"] or "document"),
-                "number": str(data["document_number"]),
-                "country": "",
-            }
-        ]
-    person_data = case_domain.PersonData(
-        given_names=str(data["given_names"]),
-        first_surname=str(data["first_surname"]),
-        second_surname=str(data["second_surname"]),
-        sex=str(data["sex"]),
-        birth_date=data["birth_date"],  # type: ignore[arg-type]
-        birth_date_is_approximate=bool(data["birth_date_is_approximate"]),
-        nationalities=list(data["nationalities"]),  # type: ignore[call-overload]
-        languages=list(data["languages"]),  # type: ignore[call-overload]
-        documents=documents,
-        phone=str(data["phone"]),
-    )
-    with transaction.atomic():
-        person = case_domain.register_person(person_data, actor=user)
-        return case_domain.open_case(person, actor=user, agency=agency, assigned_to=user)
+def _person_initial(searched: dict[str, object]) -> dict[str, object]:
+    """What the search already holds, so that registering does not ask for it twice."""
+    return {name: value for name, value in searched.items() if name != "birth_year" and value}
 
 
 @login_required

@@ -5,31 +5,23 @@ shows, field by field, what is saved now next to what this user typed, and lets 
 nothing either person typed is lost.
 """
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.casework.domain import plans
+from amparo.casework.domain.queries import plan_responsibles_for
+from amparo.casework.interfaces.forms import PlanForm
 from amparo.casework.models import CasePlan
 from amparo.lib.conflicts import EditConflict
-from amparo.people.domain.cases import person_values, update_person
-from amparo.people.domain.queries import get_case_for
-from amparo.web.forms_plan import PersonEditForm, PlanForm
-
-
-def _person_initial(values: dict[str, object]) -> dict[str, object]:
-    initial = dict(values)
-    initial["nationalities"] = ", ".join(values["nationalities"])  # type: ignore[arg-type]
-    initial["languages"] = ", ".join(values["languages"])  # type: ignore[arg-type]
-    birth = values["birth_date"]
-    initial["birth_date"] = dt.date.fromisoformat(str(birth)) if birth else None
-    return initial
+from amparo.people.domain.cases import update_person
+from amparo.people.domain.queries import get_case_for, person_fields_for
+from amparo.people.interfaces.forms import PersonEditForm
 
 
 def _differences(mine: dict[str, object], saved: dict[str, object]) -> list[dict[str, object]]:
@@ -40,14 +32,20 @@ def _differences(mine: dict[str, object], saved: dict[str, object]) -> list[dict
     ]
 
 
+def _apply_errors(form: Form, error: ValidationError) -> None:
+    """Put a domain ValidationError on the fields it names (or on the form)."""
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
 @login_required
 def person_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    """The person's details, limited to the fields the reader's role may see and change."""
     user = request.user
     case = get_case_for(user, case_id)
-    current = person_values(case.person)
-    form = PersonEditForm(
-        request.POST or None, initial={**_person_initial(current), "version": case.version}
-    )
+    view = person_fields_for(user, case)
+    initial = {**PersonEditForm.initial_from(view.values), "version": case.version}
+    form = PersonEditForm(request.POST or None, initial=initial, visible=view.fields)
     conflict: list[dict[str, object]] = []
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
@@ -57,9 +55,10 @@ def person_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             )
         except EditConflict as error:
             conflict = _differences(changes, error.current)
-            form = PersonEditForm(
-                initial={**_person_initial(changes), "version": error.current_version}
-            )
+            mine = {**PersonEditForm.initial_from(changes), "version": error.current_version}
+            form = PersonEditForm(initial=mine, visible=view.fields)
+        except ValidationError as error:
+            _apply_errors(form, error)
         else:
             messages.success(request, _("Details saved."))
             return redirect("web:case_detail", case_id=case.pk)
@@ -73,11 +72,13 @@ def plan_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(user, case_id)
     plan = CasePlan.objects.filter(case=case).prefetch_related("goals__actions").first()
     version = plan.version if plan else 1
-    snapshot: dict[str, object] = (
-        plans.plan_snapshot(plan) if plan else {"summary": "", "goals": []}
-    )
+    snapshot = plans.plan_snapshot(plan) if plan else plans.EMPTY_PLAN
+    users, agencies = plan_responsibles_for(case)
     form = PlanForm(
-        request.POST or None, initial={"version": version, **PlanForm.initial_from(snapshot)}
+        request.POST or None,
+        initial={"version": version, **PlanForm.initial_from(snapshot)},
+        users=users,
+        agencies=agencies,
     )
     conflict: dict[str, object] | None = None
     if request.method == "POST" and form.is_valid():
@@ -95,7 +96,7 @@ def plan_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             conflict = error.current
             data = request.POST.copy()
             data["version"] = str(error.current_version)
-            form = PlanForm(data)
+            form = PlanForm(data, users=users, agencies=agencies)
             form.is_valid()
         except ValidationError as error:
             for message in error.messages:

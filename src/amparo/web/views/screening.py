@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import Agency, User
-from amparo.people.domain.cases import PersonData
 from amparo.people.enums import Sex
+from amparo.people.interfaces.forms import PersonForm
 from amparo.screening.domain.queries import (
     cases_to_attach,
     get_screening_for,
@@ -41,6 +41,13 @@ from amparo.screening.domain.screenings import (
     submit_screening,
 )
 from amparo.screening.enums import UrgencyLevel
+from amparo.screening.interfaces.forms import (
+    AttachExistingForm,
+    DecisionForm,
+    ScreeningForm,
+    answer_text,
+    protocol_language,
+)
 from amparo.screening.models import Screening, ScreeningStatus
 from amparo.screening.protocol import (
     AnswersError,
@@ -49,14 +56,6 @@ from amparo.screening.protocol import (
     load_protocol,
 )
 from amparo.training.domain.gate import may_submit_live_screenings
-from amparo.web.forms_casework import PersonForm
-from amparo.web.forms_screening import (
-    AttachExistingForm,
-    DecisionForm,
-    ScreeningForm,
-    answer_text,
-    protocol_language,
-)
 
 PAGE_SIZE = 50
 # Set when a screening is submitted; its result page then tells the browser to drop the draft.
@@ -283,25 +282,6 @@ def screening_decide(request: AuthenticatedHttpRequest, screening_id: int) -> Ht
     return _render_result(request, screening, forms={"decision_form": form}, status=400)
 
 
-def _person_data(data: dict[str, Any]) -> PersonData:
-    documents = []
-    if data["document_number"]:
-        kind = data["document_type"] or "document"
-        documents = [{"type": kind, "number": data["document_number"], "country": ""}]
-    return PersonData(
-        given_names=data["given_names"],
-        first_surname=data["first_surname"],
-        second_surname=data["second_surname"],
-        sex=data["sex"],
-        birth_date=data["birth_date"],
-        birth_date_is_approximate=data["birth_date_is_approximate"],
-        nationalities=data["nationalities"],
-        languages=data["languages"],
-        documents=documents,
-        phone=data["phone"],
-    )
-
-
 @login_required
 @require_POST
 def screening_attach(request: AuthenticatedHttpRequest, screening_id: int) -> HttpResponse:
@@ -321,7 +301,7 @@ def screening_attach(request: AuthenticatedHttpRequest, screening_id: int) -> Ht
             if mode == "existing":
                 case = attach_to_case(screening, actor=user, case=existing.cleaned_data["case"])
             else:
-                person_data = _person_data(person.cleaned_data)
+                person_data = person.person_data()
                 case = attach_to_case(screening, actor=user, person_data=person_data)
         except ScreeningError as error:
             messages.error(request, str(error))

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from amparo.accounts.http import AuthenticatedHttpRequest
+from amparo.screening.interfaces.forms import ScreeningForm
 from amparo.screening.protocol import AnswersError
 from amparo.training.domain import queries
 from amparo.training.domain.practice import practice_protocol, submit_practice
@@ -19,7 +20,6 @@ from amparo.training.interfaces.forms import PracticeChoicesForm
 from amparo.training.models import PracticeCase, localised
 from amparo.training.practice import PracticeChoiceError
 from amparo.training.rendering import render_markdown
-from amparo.web.forms_screening import ScreeningForm
 from amparo.web.views.training.common import content_language, studying_user
 
 
