@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "amparo.federation",
     "amparo.stats",
     "amparo.fieldwork",
+    "amparo.dedup",
     "amparo.web",
 ]
 

@@ -18,6 +18,7 @@ from amparo.people.models import Case
 from amparo.referrals.domain.referrals import draft_referral, send_referral
 from amparo.referrals.domain.seed import seed_directory_from_agencies
 from amparo.screening.domain.screenings import attach_to_case, decide_profiles, submit_screening
+from tests.dedup.builders import candidate_for, duplicate_of
 from tests.screening.builders import child
 
 _PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
@@ -73,12 +74,15 @@ def mexican_data(mx_case: Case, mx_caseworker: User, mx_supervisor: User) -> dic
     referral = draft_referral(mx_case, actor=mx_caseworker, receiving_agency=comar, kind="asylum")
     send_referral(referral, actor=mx_caseworker)
     from tests.training_programme.factories import mexican_training_ids  # training objects
+
+    duplicate = candidate_for(mx_case, duplicate_of(mx_case, actor=mx_caseworker))
     from tests.fieldwork.factories import mexican_fieldwork_ids  # webhooks
 
     return {
         **mexican_training_ids(),
         **mexican_fieldwork_ids(),
         "referral_id": str(referral.pk),
+        "candidate_id": str(duplicate.pk),  # a likely duplicate in the review queue
         "action": "accept",
         "table_id": "screenings_by_profile",  # statistics tables (scoped, suppressed)
         "assessment_id": str(assessment.pk),

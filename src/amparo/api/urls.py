@@ -9,6 +9,7 @@ from ninja.security import django_auth
 
 from amparo.api.cases import router as cases_router
 from amparo.api.casework import router as casework_router
+from amparo.api.dedup import router as dedup_router
 from amparo.api.federation import router as federation_router
 from amparo.api.fieldwork import router as fieldwork_router
 from amparo.api.referrals import router as referrals_router
@@ -73,4 +74,5 @@ def edit_conflict(request: HttpRequest, error: EditConflict) -> HttpResponse:
 
 api.add_router("/screenings", screening_router)
 api.add_router("/training", training_router)
+api.add_router("/", dedup_router)
 api.add_router("/fieldwork", fieldwork_router)

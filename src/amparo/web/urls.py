@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from amparo.web.views import admin, auth, cases, casework, editing, home, referrals, stats, system
+from amparo.web.views import dedup as dedup_views
 from amparo.web.views import fieldwork as fieldwork_views
 
 app_name = "web"
@@ -62,4 +63,11 @@ urlpatterns = [
     path("stats/<slug:table_id>-hxl.csv", stats.table_csv, {"flavour": "hxl"}, name="stats_hxl"),
     path("stats/<slug:table_id>.csv", stats.table_csv, {"flavour": "csv"}, name="stats_csv"),
     path("health", system.health, name="health"),
+    path("duplicates/", dedup_views.duplicate_list, name="duplicate_list"),
+    path("duplicates/<int:candidate_id>/", dedup_views.duplicate_detail, name="duplicate_detail"),
+    path(
+        "duplicates/<int:candidate_id>/<slug:action>/",
+        dedup_views.duplicate_decide,
+        name="duplicate_decide",
+    ),
 ]

@@ -1,0 +1,241 @@
+"""The linkage model on Splink: one definition for batch linkage and the node's scan.
+
+Comparisons follow how the region's registrations differ: given names through nicknames and
+sound keys, surnames swapped or dropped, birth dates with day and month swapped or only the
+year known, documents retyped, phones reformatted. Parameters are estimated without labels:
+u by random sampling, m by expectation maximisation on two blocking passes, so that each
+comparison is trained on pairs not blocked on it.
+"""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.exceptions import SplinkException
+from tqdm import tqdm
+
+DEFAULT_THRESHOLD = 0.9
+
+
+def _given() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_levels=[
+            cll.NullLevel("given1"),
+            cll.ExactMatchLevel("given_n", term_frequency_adjustments=True),
+            cll.ExactMatchLevel("given1"),
+            cll.ExactMatchLevel("given1_key"),
+            cll.JaroWinklerLevel("given1", 0.9),
+            cll.CustomLevel(
+                "list_has_any(string_split(given_n_l, ' '), string_split(given_n_r, ' '))",
+                "a given name in common",
+            ),
+            cll.JaroWinklerLevel("given1", 0.75),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _surnames() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="surnames",
+        comparison_levels=[
+            cll.NullLevel("surname_n"),
+            cll.CustomLevel(
+                "surname_n_l = surname_n_r AND second_n_l = second_n_r", "both surnames equal"
+            ),
+            cll.CustomLevel(
+                "surname_n_l = second_n_r AND second_n_l = surname_n_r", "surnames swapped"
+            ),
+            cll.ExactMatchLevel("surname_n", term_frequency_adjustments=True),
+            cll.CustomLevel(
+                "surname_key_l = surname_key_r OR surname_n_l = second_n_r "
+                "OR second_n_l = surname_n_r OR married_n_l = surname_n_r "
+                "OR surname_n_l = married_n_r",
+                "same sound, or one surname in the other's place",
+            ),
+            cll.JaroWinklerLevel("surname_n", 0.88),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _birth() -> cl.CustomComparison:
+    same_year = "birth_year_l = birth_year_r"
+    return cl.CustomComparison(
+        output_column_name="birth_date",
+        comparison_levels=[
+            cll.NullLevel("birth_year"),
+            cll.ExactMatchLevel("dob"),
+            cll.CustomLevel(
+                f"{same_year} AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
+                "day and month swapped",
+            ),
+            cll.CustomLevel(
+                "birth_month_l = birth_month_r AND birth_day_l = birth_day_r "
+                "AND abs(birth_year_l - birth_year_r) = 1",
+                "year off by one",
+            ),
+            cll.CustomLevel(
+                f"{same_year} AND ((birth_month_l = 1 AND birth_day_l = 1) "
+                "OR (birth_month_r = 1 AND birth_day_r = 1) "
+                "OR birth_month_l IS NULL OR birth_month_r IS NULL)",
+                "same year, one date approximate",
+            ),
+            cll.CustomLevel(same_year, "same year"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _document() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="document",
+        comparison_levels=[
+            cll.NullLevel("document_n"),
+            cll.ExactMatchLevel("document_n"),
+            cll.DamerauLevenshteinLevel("document_n", 1),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def comparisons(optional: list[str]) -> list[Any]:
+    """The model's comparisons; locality and postcode only when the input has them."""
+    chosen: list[Any] = [
+        _given(),
+        _surnames(),
+        _birth(),
+        _document(),
+        cl.ExactMatch("phone_n"),
+        cl.ExactMatch("sex"),
+        cl.ExactMatch("nationality"),
+    ]
+    if "postcode" in optional:
+        chosen.append(cl.ExactMatch("postcode"))
+    if "locality" in optional:
+        chosen.append(cl.ExactMatch("locality"))
+    return chosen
+
+
+BLOCKING: list[Any] = [
+    block_on("given1_key", "surname_key"),
+    block_on("surname_key", "dob"),
+    block_on("given1_key", "dob"),
+    block_on("document_n"),
+    block_on("phone_n"),
+    "l.given1_key = r.given1_key AND l.surname_key = r.second_key",
+    block_on("surname_key", "second_key", "birth_year"),
+]
+
+
+def settings(optional: list[str], link_type: str = "dedupe_only") -> SettingsCreator:
+    return SettingsCreator(
+        link_type=link_type,  # type: ignore[arg-type]
+        comparisons=comparisons(optional),
+        blocking_rules_to_generate_predictions=BLOCKING,
+        retain_intermediate_calculation_columns=True,
+    )
+
+
+def _memory_only() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that never spills to disk: the scan holds decrypted names."""
+    connection = duckdb.connect(":memory:")
+    connection.execute("SET temp_directory = ''")
+    connection.execute("SET enable_progress_bar = false")
+    return connection
+
+
+@dataclass
+class LinkResult:
+    pairs: pd.DataFrame  # id_l, id_r, probability, and the match weight of each comparison
+    clusters: pd.DataFrame | None  # id, cluster
+
+
+@contextmanager
+def _stages(total: int, show: bool) -> Iterator[tqdm]:
+    with tqdm(total=total, file=sys.stderr, disable=not show, unit="stage") as bar:
+        yield bar
+
+
+def _train(linker: Linker, frames: int) -> None:
+    """Estimate without labels. On a small registry a session may meet no pair of some
+    level; its parameters then keep Splink's defaults and the next session goes on."""
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("document_n", "birth_year"), block_on("given_n", "surname_n", "dob")],
+        recall=0.7,
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6 if frames else 1e6, seed=1)
+    for rule in (block_on("given1_key", "surname_key"), block_on("document_n")):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except (ValueError, SplinkException) as error:
+            sys.stderr.write(f"EM session skipped: {error}\n")
+
+
+def link(
+    tables: list[pd.DataFrame],
+    optional: list[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    clusters: bool = False,
+    progress: bool = False,
+) -> LinkResult:
+    """Predicted duplicate pairs (one table: dedupe; two: link across them), best first."""
+    link_type = "dedupe_only" if len(tables) == 1 else "link_only"
+    with _stages(4 if clusters else 3, progress) as bar:
+        bar.set_description("registering")
+        db = DuckDBAPI(connection=_memory_only())
+        registered = [db.register(t, dataset_display_name=f"t{i}") for i, t in enumerate(tables)]
+        linker = Linker(registered, settings(optional, link_type))
+        bar.update()
+        bar.set_description("estimating parameters (EM)")
+        _train(linker, len(tables))
+        bar.update()
+        bar.set_description("predicting pairs")
+        predictions = linker.inference.predict(threshold_match_probability=threshold)
+        pairs = _pairs(predictions.as_pandas_dataframe())
+        bar.update()
+        found = None
+        if clusters:
+            bar.set_description("clustering")
+            clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+                predictions, threshold
+            ).as_pandas_dataframe()
+            found = clustered[["unique_id", "cluster_id"]].rename(
+                columns={"unique_id": "id", "cluster_id": "cluster"}
+            )
+            bar.update()
+    return LinkResult(pairs=pairs, clusters=found)
+
+
+def _pairs(predicted: pd.DataFrame) -> pd.DataFrame:
+    """id_l < id_r and probability, then per comparison its level (gamma_) and weight (mw_)."""
+    left = predicted["unique_id_l"].astype(str)
+    right = predicted["unique_id_r"].astype(str)
+    swap = left > right
+    out = pd.DataFrame(
+        {
+            "id_l": left.where(~swap, right),
+            "id_r": right.where(~swap, left),
+            "probability": predicted["match_probability"].astype(float).round(6),
+        }
+    )
+    for column in predicted.columns:
+        if column.startswith("gamma_"):
+            name = column[len("gamma_") :]
+            weight = predicted[f"mw_{name}"].astype(float)
+            if f"mw_tf_adj_{name}" in predicted.columns:
+                weight = weight + predicted[f"mw_tf_adj_{name}"].astype(float).fillna(0.0)
+            out[f"gamma_{name}"] = predicted[column].astype(int)
+            out[f"mw_{name}"] = weight.round(2)
+    return out.sort_values(["probability", "id_l", "id_r"], ascending=[False, True, True])

@@ -1,0 +1,120 @@
+"""`amparo dedup ...`: synthetic populations, batch linkage of a CSV, and the node's scan.
+
+`amparo dedup generate N --out PEOPLE.csv --truth TRUTH.csv [--seed S]` writes a synthetic
+population with known duplicates (how duplicates are corrupted: `amparo dedup generate -h`).
+
+`amparo dedup link INPUT.csv --out PAIRS.csv [--clusters CLUSTERS.csv] [--threshold P]`
+needs no database: it writes `id_l,id_r,probability`, one row per predicted duplicate pair
+with `id_l < id_r`, and with `--clusters` `id,cluster`. Bad input is refused naming the
+file, line and column, and nothing is written.
+
+`amparo dedup scan [--threshold P]` runs the same model over the node's registry, in memory
+only, and fills the review queue.
+"""
+
+import logging
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pandas as pd
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from amparo.dedup import synthetic
+from amparo.dedup.linkage.model import DEFAULT_THRESHOLD, link
+from amparo.dedup.linkage.prepare import model_rows
+from amparo.dedup.linkage.reading import InputError, read_registry
+from amparo.lib import csvsafe
+
+
+def _write(path: str, columns: list[str], table: pd.DataFrame) -> None:
+    """Through the CSV helper: an id such as '=HYPERLINK(...)' is written as text."""
+    with Path(path).open("w", encoding="utf-8", newline="") as out:
+        writer = csvsafe.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(table[columns].itertuples(index=False, name=None))
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise ValueError(text)
+    return value
+
+
+class Command(BaseCommand):
+    help = "Duplicate detection: generate a synthetic population, link a CSV, scan the registry."
+    requires_system_checks: list[str] = []  # `link` and `generate` need no database
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+        generate = commands.add_parser(
+            "generate",
+            help="write a synthetic population with known duplicates",
+            description=synthetic.__doc__,
+            formatter_class=__import__("argparse").RawDescriptionHelpFormatter,
+        )
+        generate.add_argument("count", type=int, metavar="N", help="number of records")
+        generate.add_argument("--out", required=True, metavar="PEOPLE.csv")
+        generate.add_argument("--truth", required=True, metavar="TRUTH.csv")
+        generate.add_argument("--seed", type=int, default=0, metavar="S")
+        linking = commands.add_parser(
+            "link",
+            help="predict duplicate pairs in a CSV (no database needed)",
+            description="Predict duplicate pairs in INPUT.csv with the Splink model.",
+        )
+        linking.add_argument("input", metavar="INPUT.csv")
+        linking.add_argument("--out", required=True, metavar="PAIRS.csv")
+        linking.add_argument("--clusters", metavar="CLUSTERS.csv")
+        linking.add_argument("--threshold", type=_probability, default=DEFAULT_THRESHOLD)
+        linking.add_argument("--engine", choices=["duckdb"], default="duckdb")
+        scan = commands.add_parser(
+            "scan", help="fill the review queue from the node's registry (in memory only)"
+        )
+        scan.add_argument("--threshold", type=_probability, default=DEFAULT_THRESHOLD)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logging.getLogger("splink").setLevel(logging.ERROR)
+        handlers = {"generate": self._generate, "link": self._link, "scan": self._scan}
+        handlers[options["subcommand"]](options)
+
+    def _generate(self, options: dict[str, Any]) -> None:
+        if options["count"] < 1:
+            self._refuse("N must be at least 1.")
+        with (
+            synthetic.open_for_writing(options["out"]) as people,
+            synthetic.open_for_writing(options["truth"]) as truth,
+        ):
+            persons = synthetic.write_population(
+                options["count"], people, truth, seed=options["seed"]
+            )
+        self.stdout.write(f"{options['count']} records of {persons} persons.")
+
+    def _link(self, options: dict[str, Any]) -> None:
+        try:
+            optional, rows = read_registry(options["input"])
+        except InputError as error:
+            self._refuse(str(error))
+        table = pd.DataFrame(model_rows(rows))
+        result = link(
+            [table],
+            optional,
+            threshold=options["threshold"],
+            clusters=bool(options["clusters"]),
+            progress=True,
+        )
+        _write(options["out"], ["id_l", "id_r", "probability"], result.pairs)
+        if result.clusters is not None:
+            _write(options["clusters"], ["id", "cluster"], result.clusters.sort_values("id"))
+        self.stdout.write(f"{len(result.pairs)} pairs above {options['threshold']}.")
+
+    def _scan(self, options: dict[str, Any]) -> None:
+        from amparo.dedup.domain.scan import scan_registry
+
+        counts = scan_registry(threshold=options["threshold"], actor=None)
+        self.stdout.write(
+            f"{counts.persons} persons compared: {counts.new} new candidate pairs, "
+            f"{counts.updated} updated, {counts.skipped} already decided."
+        )
+
+    def _refuse(self, message: str) -> NoReturn:
+        raise CommandError(message, returncode=1)

@@ -1,0 +1,93 @@
+"""`amparo dedup generate` and `amparo dedup link`, as a user runs them (no database)."""
+
+import csv
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from amparo.dedup.linkage.reading import REQUIRED
+
+HEADER = ",".join(REQUIRED)
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def population(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("population")
+    people, truth = folder / "people.csv", folder / "truth.csv"
+    call_command("dedup", "generate", "1500", "--out", str(people), "--truth", str(truth),
+                 "--seed", "7")  # fmt: skip
+    return people, truth
+
+
+def test_generate_writes_the_columns_and_the_truth(population: tuple[Path, Path]) -> None:
+    people, truth = population
+    rows, answers = _read(people), _read(truth)
+    assert list(rows[0]) == [*REQUIRED, "address", "locality", "postcode"]
+    assert len(rows) == len(answers) == 1500
+    assert [r["id"] for r in rows] == [a["id"] for a in answers]
+    assert len({a["person"] for a in answers}) < 1500  # some persons have duplicates
+
+
+def test_generate_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        call_command("dedup", "generate", "50", "--out", str(tmp_path / f"{name}.csv"),
+                     "--truth", str(tmp_path / f"{name}-t.csv"), "--seed", "3")  # fmt: skip
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+
+
+def test_link_finds_the_known_duplicates(population: tuple[Path, Path], tmp_path: Path) -> None:
+    people, truth = population
+    pairs_csv, clusters_csv = tmp_path / "pairs.csv", tmp_path / "clusters.csv"
+    call_command("dedup", "link", str(people), "--out", str(pairs_csv),
+                 "--clusters", str(clusters_csv), "--threshold", "0.9")  # fmt: skip
+    pairs = _read(pairs_csv)
+    person = {a["id"]: a["person"] for a in _read(truth)}
+    assert list(pairs[0]) == ["id_l", "id_r", "probability"]
+    assert all(p["id_l"] < p["id_r"] and float(p["probability"]) >= 0.9 for p in pairs)
+    right = sum(person[p["id_l"]] == person[p["id_r"]] for p in pairs)
+    assert right / len(pairs) > 0.95  # precision on a small sample, a sanity floor only
+    clusters = _read(clusters_csv)
+    assert list(clusters[0]) == ["id", "cluster"]
+    assert {c["id"] for c in clusters} == set(person)
+
+
+def _refusal(tmp_path: Path, content: bytes) -> str:
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(content)
+    with pytest.raises(CommandError) as refused:
+        call_command("dedup", "link", str(source), "--out", str(out))
+    assert not out.exists()
+    return str(refused.value)
+
+
+def test_a_missing_column_is_named(tmp_path: Path) -> None:
+    message = _refusal(tmp_path, b"id,given_name,surname\nr1,Ana,Lopez\n")
+    assert message == (
+        "in.csv, line 1: missing column(s) second_surname, sex, birth_date, nationality, "
+        "document_number, phone."
+    )
+
+
+def test_an_unparsable_date_is_named_with_its_line_and_column(tmp_path: Path) -> None:
+    content = f"{HEADER}\nr1,Ana,Lopez,,f,1990-05-17,HN,,\nr2,Eva,Paz,,f,17/13/1990,HN,,\n"
+    message = _refusal(tmp_path, content.encode())
+    assert message.startswith("in.csv, line 3, column birth_date: ")
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
+    content = f"{HEADER}\nr1,Ana,Lopez,,f,1990-05-17,HN,,\nr2,Jos\xe9,Paz,,m,,HN,,\n"
+    message = _refusal(tmp_path, content.encode("latin-1"))
+    assert message.startswith("in.csv, line 3: not UTF-8 text")
+
+
+def test_a_repeated_id_is_refused(tmp_path: Path) -> None:
+    content = f"{HEADER}\nr1,Ana,Lopez,,f,,HN,,\nr1,Eva,Paz,,f,,HN,,\n"
+    assert _refusal(tmp_path, content.encode()) == (
+        "in.csv, line 3, column id: id 'r1' appears twice."
+    )
