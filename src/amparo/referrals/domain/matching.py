@@ -17,6 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.people.models import Case
 from amparo.referrals.domain.queries import code_in_list, in_country
+from amparo.referrals.domain.safety import (
+    BID_FIRST_KINDS,
+    CaseFacts,
+    agencies_matching_leaves_out,
+    facts_of,
+)
 from amparo.referrals.enums import ServiceStatus
 from amparo.referrals.models import Service
 
@@ -144,6 +150,17 @@ def candidates_for(country: str, needs: Needs) -> QuerySet[Service]:
     return rows.filter(relevant) if relevant else rows
 
 
+def safe_candidates(case: Case, needs: Needs, facts: CaseFacts) -> QuerySet[Service]:
+    """The candidates minus what the safety rules forbid for this case (safety.py): the
+    feared country's institutions and consulates, enforcement bodies, consulates against the
+    engine's consular decision, return and tracing before a best-interests determination."""
+    rows = candidates_for(case.country_id, needs)
+    rows = rows.exclude(organization__agency_id__in=agencies_matching_leaves_out(case, facts))
+    if facts.bid_first:
+        rows = rows.exclude(category__in=BID_FIRST_KINDS)
+    return rows
+
+
 def _text(reasons: list[Reason]) -> list[str]:
     return [
         str(message) % {"values": ", ".join(values)} if values else str(message)
@@ -152,9 +169,10 @@ def _text(reasons: list[Reason]) -> list[str]:
 
 
 def match_services(case: Case, needs: Needs, *, limit: int = 20) -> list[ServiceMatch]:
-    """Ranked services in the case's country that fit the needs, each with its reasons."""
+    """Ranked services in the case's country that fit the needs, each with its reasons; never
+    one the safety rules would refuse."""
     # Read as text: no UUID objects and no JSON decoding for thousands of candidates.
-    rows = candidates_for(case.country_id, needs).values_list(
+    rows = safe_candidates(case, needs, facts_of(case)).values_list(
         Cast("id", TextField()),
         "category",
         Cast("profiles", TextField()),

@@ -156,6 +156,9 @@ class CaseFacts:
     profiles: frozenset[str]
     child: bool
     determined: bool
+    # The case's country: a person already back in the country they fear (a returned person)
+    # still reaches the services there; its consulates elsewhere stay refused.
+    here: str = ""
 
     @property
     def protection_need(self) -> bool:
@@ -175,6 +178,7 @@ def facts_of(case: Case) -> CaseFacts:
         profiles=profiles,
         child=is_child(case.person, set(profiles), timezone.localdate()),
         determined=has_determination(case),
+        here=case.country_id,
     )
 
 
@@ -182,7 +186,8 @@ def refusal_for(
     facts: CaseFacts, agency: Agency, purpose: str, *, has_basis: bool, approved: bool
 ) -> Refusal | None:
     """The first rule that forbids this recipient and purpose for these facts, or None."""
-    feared = {agency.country_id, agency.represents_id} & facts.feared
+    located = agency.country_id if agency.country_id != facts.here else None
+    feared = {located, agency.represents_id} & facts.feared
     if feared:
         country = sorted(c for c in feared if c)[0]
         message = _(
@@ -234,6 +239,29 @@ def enforcement_basis(case: Case, agency: Agency) -> bool:
     """A legal basis other than consent, recorded for sharing with this body by name."""
     basis = valid_basis_for(case, ConsentPurpose.SHARING, recipient=agency)
     return basis is not None and basis.legal_basis != LegalBasis.CONSENT
+
+
+def consular_contact_appropriate(case: Case) -> bool:
+    """The screening engine's consular decision on the newest screening of the case: contact
+    with a consulate is suggested only when the engine found it appropriate (a child without
+    fear of return, an adult who may consent); unknown (no screening) means no."""
+    screening = Screening.objects.filter(case=case).order_by("-created_at", "-id").first()
+    result = (screening.result or {}) if screening is not None else {}
+    return bool(result.get("consular_notification", {}).get("appropriate"))
+
+
+def agencies_matching_leaves_out(case: Case, facts: CaseFacts) -> set[int]:
+    """Ids of the agencies of the case's country (and consulates there) that matching must
+    never suggest: those the checks refuse for any purpose, every enforcement body, and the
+    consulates when the engine's consular decision says no."""
+    consular_ok = consular_contact_appropriate(case)
+    blocked = set()
+    for agency in Agency.objects.filter(country_id=case.country_id):
+        consulate = agency.kind == AgencyKind.CONSULATE
+        never = refusal_for(facts, agency, "", has_basis=False, approved=False) is not None
+        if never or agency.enforcement or (consulate and not consular_ok):
+            blocked.add(agency.pk)
+    return blocked
 
 
 def check_draft_allowed(case: Case, agency: Agency, purpose: str) -> Refusal | None:
