@@ -62,8 +62,10 @@ def test_an_assessment_keeps_the_catalogue_version_and_the_findings_in_catalogue
 def test_evidence_and_justification_are_encrypted_in_the_database(
     mx_assessment: Assessment,
 ) -> None:
-    finding = mx_assessment.findings.get(factor_code="past_violence_or_abuse")
+    finding = mx_assessment.findings.get(factor_key=FactorFinding.key_of("past_violence_or_abuse"))
     raw_evidence = _raw("SELECT evidence FROM assessment_factorfinding WHERE id = %s", finding.pk)
+    raw_code = _raw("SELECT factor_code FROM assessment_factorfinding WHERE id = %s", finding.pk)
+    assert (finding.factor_code, "violence" in raw_code) == ("past_violence_or_abuse", False)
     raw_justification = _raw(
         "SELECT justification FROM assessment_assessment WHERE id = %s", mx_assessment.pk
     )
@@ -205,7 +207,7 @@ def test_saving_is_audited_with_ids_codes_and_counts_only(
         "protective": 1,
         "not_present": 0,
         "unknown": 1,
-        "immediate_danger": ["urgent_medical_need"],
+        "immediate_danger": 1,
         "tasks": [task.pk],
         "household_cases": [],
     }

@@ -96,7 +96,7 @@ def test_submit_writes_an_audit_event_with_codes_only(mx_screening: Screening) -
         "protocol_version": mx_screening.protocol_version,
         "status": "submitted",
         "urgency": "urgent",
-        "profiles": ["unaccompanied_child"],
+        "decisions": [decision.pk for decision in mx_screening.decisions.all()],
     }
 
 
@@ -204,10 +204,15 @@ def test_the_screening_is_reviewed_once_every_suggested_profile_is_decided(
     )
     assert screening.status == ScreeningStatus.REVIEWED
     assert screening.reviewed_at is not None
+    ids = {d.code: d.pk for d in screening.decisions.all()}
     payloads = [event.payload for event in _events(AuditAction.SCREENING_CONFIRMED)]
     assert payloads == [
-        {"confirmed": ["international_protection"], "rejected": [], "status": "submitted"},
-        {"confirmed": ["unaccompanied_child"], "rejected": ["woman_at_risk"], "status": "reviewed"},
+        {"confirmed": [ids["international_protection"]], "rejected": [], "status": "submitted"},
+        {
+            "confirmed": [ids["unaccompanied_child"]],
+            "rejected": [ids["woman_at_risk"]],
+            "status": "reviewed",
+        },
     ]
 
 

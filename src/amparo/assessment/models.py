@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.assessment.enums import AssessmentKind, ConcernLevel, EvidenceSource, Level, Mark
 from amparo.people.models import Case
-from amparo.protection.fields import EncryptedTextField
+from amparo.protection.fields import EncryptedTextField, KeyedCodeField
 
 
 class Assessment(models.Model):
@@ -53,10 +53,16 @@ class Assessment(models.Model):
 
 
 class FactorFinding(models.Model):
-    """What the case manager found for one catalogue factor in one assessment."""
+    """What the case manager found for one catalogue factor in one assessment.
+
+    A factor code marked as a risk (recent_sexual_violence, sexual_orientation_gender_identity)
+    is special-category data about the person, so the code is encrypted; `factor_key`, its
+    keyed hash, keeps one finding per factor in the database without the code in clear.
+    """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
-    factor_code = models.CharField(max_length=60)
+    factor_code = EncryptedTextField()
+    factor_key = KeyedCodeField(source="factor_code", purpose="assessment.factor")
     level = models.CharField(max_length=12, choices=Level.choices)
     mark = models.CharField(max_length=12, choices=Mark.choices)
     evidence = EncryptedTextField(blank=True)
@@ -66,7 +72,7 @@ class FactorFinding(models.Model):
         ordering = ["id"]  # catalogue order: findings are written in that order
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "factor_code"], name="finding_one_per_factor"
+                fields=["assessment", "factor_key"], name="finding_one_per_factor"
             ),
             models.CheckConstraint(condition=Q(mark__in=Mark.values), name="finding_mark_known"),
             models.CheckConstraint(condition=Q(level__in=Level.values), name="finding_level_known"),
@@ -76,4 +82,11 @@ class FactorFinding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.factor_code} in assessment #{self.assessment_id}"
+        return f"Finding #{self.pk} in assessment #{self.assessment_id}"
+
+    @classmethod
+    def key_of(cls, factor_code: str) -> str:
+        """The keyed hash to filter on: `findings.filter(factor_key=FactorFinding.key_of(c))`."""
+        field = cls._meta.get_field("factor_key")
+        assert isinstance(field, KeyedCodeField)
+        return field.key_for(factor_code)

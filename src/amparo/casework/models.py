@@ -149,7 +149,9 @@ class BestInterestsRecord(models.Model):
 class Guardian(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="guardian")
     name = EncryptedTextField()
-    relationship = models.CharField(max_length=40)  # legal_guardian, child_protection_officer, ...
+    # legal_guardian, child_protection_officer, ...: who protects a child says what happened to
+    # the family, so it is encrypted like the name.
+    relationship = EncryptedTextField()
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

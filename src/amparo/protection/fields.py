@@ -13,9 +13,11 @@ from amparo.protection import crypto
 if TYPE_CHECKING:
     _TextBase = models.TextField[Any, Any]
     _JSONBase = models.Field[Any, Any]
+    _CharBase = models.CharField[Any, Any]
 else:
     _TextBase = models.TextField
     _JSONBase = models.TextField
+    _CharBase = models.CharField
 
 
 class EncryptedTextField(_TextBase):
@@ -47,6 +49,31 @@ class EncryptedJSONField(_JSONBase):
         if value is None:
             return None
         return crypto.encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+class KeyedCodeField(_CharBase):
+    """A keyed hash (HMAC under the index key) of a special-category code held encrypted in
+    another field of the same row, so the database can enforce uniqueness and count by code
+    without ever holding the code in clear. Filled on every save, bulk ones included."""
+
+    def __init__(self, *args: Any, source: str = "", purpose: str = "", **kwargs: Any) -> None:
+        self.source, self.purpose = source, purpose
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"], kwargs["purpose"] = self.source, self.purpose
+        return name, path, args, kwargs
+
+    def key_for(self, code: str) -> str:
+        return crypto.blind_index(code, purpose=self.purpose)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = self.key_for(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 ENCRYPTED_FIELD_TYPES = (EncryptedTextField, EncryptedJSONField)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.models import Agency, Country
 from amparo.people.models import Case
-from amparo.protection.fields import EncryptedJSONField, EncryptedTextField
+from amparo.protection.fields import EncryptedJSONField, EncryptedTextField, KeyedCodeField
 from amparo.screening.enums import UrgencyLevel
 
 
@@ -76,10 +76,16 @@ class Screening(models.Model):
 
 
 class ProfileDecision(models.Model):
-    """The officer's decision on one suggested profile: undecided (null), confirmed, rejected."""
+    """The officer's decision on one suggested profile: undecided (null), confirmed, rejected.
+
+    The profile code (trafficking, lgbti, ...) is special-category data about the person, so it
+    is encrypted; `code_key`, its keyed hash, lets the database keep one decision per profile
+    and count by profile without holding the code in clear.
+    """
 
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="decisions")
-    code = models.CharField(max_length=60)
+    code = EncryptedTextField()
+    code_key = KeyedCodeField(source="code", purpose="screening.profile")
     position = models.PositiveSmallIntegerField()  # the protocol's order of profiles
     confirmed = models.BooleanField(null=True, blank=True)
     reason = EncryptedTextField(blank=True)  # why it was rejected (required then)
@@ -95,7 +101,9 @@ class ProfileDecision(models.Model):
     class Meta:
         ordering = ["screening_id", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["screening", "code"], name="decision_one_per_profile"),
+            models.UniqueConstraint(
+                fields=["screening", "code_key"], name="decision_one_per_profile"
+            ),
             # An empty reason is stored empty (not encrypted), so the database can check it.
             models.CheckConstraint(
                 condition=~Q(confirmed=False, reason=""), name="decision_rejection_has_reason"
@@ -105,4 +113,11 @@ class ProfileDecision(models.Model):
         verbose_name_plural = _("profile decisions")
 
     def __str__(self) -> str:
-        return f"{self.code} in screening #{self.screening_id}"
+        return f"Profile decision #{self.pk} in screening #{self.screening_id}"
+
+    @classmethod
+    def key_of(cls, code: str) -> str:
+        """The keyed hash to filter on: `decisions.filter(code_key=ProfileDecision.key_of(c))`."""
+        field = cls._meta.get_field("code_key")
+        assert isinstance(field, KeyedCodeField)
+        return field.key_for(code)

@@ -243,7 +243,8 @@ def _saved_payload(
         "catalogue_version": assessment.catalogue_version,
         "findings": len(findings),
         **{mark: marks[mark] for mark in Mark.values},
-        "immediate_danger": [factor.code for factor in dangers],
+        # How many, never which: a factor code marked as a risk is special-category data.
+        "immediate_danger": len(dangers),
         "tasks": [task.pk for task in tasks],
         "household_cases": [other.pk for other in household],
     }

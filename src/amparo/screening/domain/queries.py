@@ -9,6 +9,7 @@ from amparo.people.domain.queries import cases_visible_to
 from amparo.people.enums import CaseStatus
 from amparo.people.models import Case
 from amparo.screening.models import ProfileDecision, Screening
+from amparo.screening.protocol import protocol_registry
 
 
 def _unattached_filter(user: User) -> Q | None:
@@ -129,3 +130,36 @@ def confirmed_profiles(case: Case) -> list[str]:
     for code, confirmed in decisions:
         latest[code] = bool(confirmed)
     return [code for code, confirmed in latest.items() if confirmed]
+
+
+def _profile_codes_by_key(keys: set[str]) -> dict[str, str]:
+    """Profile code by keyed code: derived from the protocol files, so no row is decrypted;
+    a code no protocol file holds any more is read (decrypted) from one of its rows."""
+    known = {
+        ProfileDecision.key_of(code): code
+        for protocol in protocol_registry().values()
+        for code in protocol.profiles
+    }
+    for key in keys - known.keys():
+        row = ProfileDecision.objects.filter(code_key=key).values_list("code", flat=True).first()
+        known[key] = row or key
+    return known
+
+
+def confirmed_profile_counts(screenings: QuerySet[Screening]) -> dict[str, int]:
+    """How many of these screenings had each profile confirmed, by profile code.
+
+    For statistics: profile codes are stored encrypted, so the database counts by the keyed
+    code (`code_key`) in one grouped query and the codes are named here, in Python. The caller
+    scopes `screenings` (by country, agency, period) and applies small-number suppression.
+    """
+    rows = (
+        ProfileDecision.objects.filter(screening__in=screenings, confirmed=True)
+        .order_by()
+        .values("code_key")
+        .annotate(count=Count("screening_id", distinct=True))
+        .values_list("code_key", "count")
+    )
+    counts = dict(rows)
+    names = _profile_codes_by_key(set(counts))
+    return dict(sorted((names[key], count) for key, count in counts.items()))

@@ -107,7 +107,8 @@ def submit_screening(
     Effects: evaluates the answers with the agencies of the country of identification read
     from the database; saves the screening (answers and the English result encrypted, the
     urgency level in clear, status `submitted`) and one undecided profile decision per
-    suggested profile; writes a `screening.saved` audit event with codes only; one transaction.
+    suggested profile (its code encrypted); writes a `screening.saved` audit event with ids and
+    codes, never a profile code; one transaction.
     """
     if lang not in TEXT_LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(TEXT_LANGUAGES)}")
@@ -123,7 +124,8 @@ def submit_screening(
             "protocol_version": protocol.version,
             "status": screening.status,
             "urgency": screening.urgency,
-            "profiles": [profile.code for profile in result.profiles],
+            # Decision ids, never the profile codes: those are special-category data.
+            "decisions": sorted(screening.decisions.values_list("pk", flat=True)),
         }
         record_event(AuditAction.SCREENING_SAVED, actor=actor, subject=screening, payload=payload)
         emit_event("screening.created", screening)
@@ -169,8 +171,8 @@ def decide_profiles(screening: Screening, *, actor: User, decisions: Decisions) 
 
     Effects: saves each decision (who, when; a rejection's reason encrypted) with
     `update_fields`; once every suggested profile is decided, moves the screening to
-    `reviewed`; writes a `screening.confirmed` audit event with the codes confirmed and
-    rejected; one transaction.
+    `reviewed`; writes a `screening.confirmed` audit event naming the decisions confirmed and
+    rejected (ids, never the profile codes); one transaction.
     """
     with transaction.atomic():
         current = _locked_for_review(screening)
@@ -188,9 +190,9 @@ def decide_profiles(screening: Screening, *, actor: User, decisions: Decisions) 
         if all(row.confirmed is not None for row in rows.values()):
             current.status, current.reviewed_at = ScreeningStatus.REVIEWED, now
             current.save(update_fields=["status", "reviewed_at"])
-        payload = {
-            "confirmed": sorted(code for code, (ok, _reason) in decisions.items() if ok),
-            "rejected": sorted(code for code, (ok, _reason) in decisions.items() if not ok),
+        payload = {  # decision ids, never the profile codes (special-category data)
+            "confirmed": sorted(rows[code].pk for code, (ok, _reason) in decisions.items() if ok),
+            "rejected": sorted(rows[code].pk for code, (ok, _ok) in decisions.items() if not ok),
             "status": current.status,
         }
         record_event(AuditAction.SCREENING_CONFIRMED, actor=actor, subject=current, payload=payload)
