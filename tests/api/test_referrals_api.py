@@ -9,8 +9,9 @@ from amparo.accounts.models import Agency, User
 from amparo.casework.domain.consent import ConsentInput, record_consent
 from amparo.people.models import Case
 from amparo.referrals.domain.seed import seed_directory_from_agencies
-from amparo.referrals.models import Service
+from amparo.referrals.models import Referral, Service
 from tests.conftest import PASSWORD
+from tests.referrals.conftest import screen
 
 
 @pytest.fixture
@@ -83,3 +84,34 @@ def test_the_receiver_cannot_use_sender_actions(
         f"/api/referrals/{created.json()['id']}/send", {}, content_type="application/json"
     )
     assert response.status_code == 404
+
+
+def test_the_api_refuses_what_the_page_refuses(
+    login: Callable[[User], Client], mx_caseworker: User, mx_case: Case, comar_officer: User
+) -> None:
+    screen(mx_case, mx_caseworker, fear_of_return=True)
+    sender = login(mx_caseworker)
+    cases = [
+        ("mx-consulado-hn", "documentation", "The person fears returning to HN"),
+        ("gt-svet", "anti_trafficking", "in another country than the case."),
+    ]
+    for code, kind, message in cases:
+        service = Service.objects.get(organization__agency__code=code)
+        refused = sender.post(
+            f"/api/cases/{mx_case.pk}/referrals",
+            {"service": str(service.pk), "kind": kind},
+            content_type="application/json",
+        )
+        assert refused.status_code == 422
+        assert message in refused.json()["errors"][0]["message"]
+    inactive = Service.objects.get(organization__agency__code="mx-comar")
+    Service.objects.filter(pk=inactive.pk).update(status="inactive")
+    refused = sender.post(
+        f"/api/cases/{mx_case.pk}/referrals",
+        {"service": str(inactive.pk), "kind": "asylum"},
+        content_type="application/json",
+    )
+    assert refused.json()["errors"] == [
+        {"field": "service", "message": "This service is not active."}
+    ]
+    assert Referral.objects.filter(case=mx_case).count() == 0

@@ -15,7 +15,10 @@ from jsonschema import Draft202012Validator
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 
+from amparo.accounts.models import User
+from amparo.people.models import Case
 from amparo.referrals.models import Location, Organization, Service, ServiceAtLocation
+from amparo.screening.domain.screenings import attach_to_case, decide_profiles, submit_screening
 
 HSDS = Path(__file__).resolve().parent / "data" / "hsds"
 EXAMPLES = sorted((HSDS / "examples").glob("*.json"))
@@ -88,3 +91,19 @@ def hsds_service(name: str = "Legal aid", **fields: Any) -> dict[str, Any]:
         "organization": organization,
         **fields,
     }
+
+
+def screen(case: Case, actor: User, *, confirm: bool = True, **answers: object) -> None:
+    """Screen the case's person, confirm (or reject) every suggested profile, attach it."""
+    base: dict[str, object] = {
+        "age_years": 34,
+        "sex": "female",
+        "nationality": "HN",
+        "country_of_identification": "MX",
+        "fear_of_return": False,
+    }
+    screening = submit_screening(actor=actor, agency=case.agency, answers={**base, **answers})
+    decision = (True, "") if confirm else (False, "Synthetic: not confirmed at interview.")
+    codes = [d.code for d in screening.decisions.all()]
+    decide_profiles(screening, actor=actor, decisions=dict.fromkeys(codes, decision))
+    attach_to_case(screening, actor=actor, case=case)

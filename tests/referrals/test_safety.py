@@ -18,23 +18,7 @@ from amparo.referrals.domain.matching import Needs, match_services
 from amparo.referrals.domain.safety import check_recipient_allowed, feared_countries
 from amparo.referrals.domain.seed import seed_directory_from_agencies
 from amparo.referrals.models import Referral, Service
-from amparo.screening.domain.screenings import attach_to_case, decide_profiles, submit_screening
-
-
-def screen(case: Case, actor: User, *, confirm: bool = True, **answers: object) -> None:
-    """Screen the case's person, confirm (or reject) every suggested profile, attach it."""
-    base: dict[str, object] = {
-        "age_years": 34,
-        "sex": "female",
-        "nationality": "HN",
-        "country_of_identification": "MX",
-        "fear_of_return": False,
-    }
-    screening = submit_screening(actor=actor, agency=case.agency, answers={**base, **answers})
-    decision = (True, "") if confirm else (False, "Synthetic: not confirmed at interview.")
-    codes = [d.code for d in screening.decisions.all()]
-    decide_profiles(screening, actor=actor, decisions=dict.fromkeys(codes, decision))
-    attach_to_case(screening, actor=actor, case=case)
+from tests.referrals.conftest import screen
 
 
 def agency(code: str) -> Agency:

@@ -12,6 +12,7 @@ from amparo.referrals.domain.seed import seed_directory_from_agencies
 from amparo.referrals.models import Referral, Service
 from tests.conftest import PASSWORD
 from tests.pdf import pdf_text
+from tests.referrals.conftest import screen
 
 
 @pytest.fixture
@@ -125,3 +126,31 @@ def test_kpis_are_for_receivers_and_supervisors(
     assert login(comar_officer).get("/referrals/kpis/").status_code == 200
     assert login(mx_caseworker).get("/referrals/kpis/").status_code == 404
     assert login(mx_caseworker).get("/referrals/inbox/").status_code == 404
+
+
+def test_a_referral_to_the_feared_consulate_is_refused_on_the_page_with_the_reason(
+    login: Callable[[User], Client], mx_caseworker: User, mx_case: Case, comar_officer: User
+) -> None:
+    screen(mx_case, mx_caseworker, fear_of_return=True)
+    consulate = Service.objects.get(organization__agency__code="mx-consulado-hn")
+    response = login(mx_caseworker).post(
+        f"/cases/{mx_case.pk}/referrals/new/",
+        {"service": str(consulate.pk), "kind": "documentation", "urgency": "normal"},
+    )
+    assert response.status_code == 200
+    assert (
+        "The person fears returning to HN: nothing about them may go to its consulates or to "
+        "any institution of that country." in response.content.decode()
+    )
+    assert Referral.objects.filter(case=mx_case).count() == 0
+
+
+def test_the_case_page_shows_the_feared_country_as_do_not_contact(
+    login: Callable[[User], Client], mx_caseworker: User, mx_case: Case, comar_officer: User
+) -> None:
+    page = login(mx_caseworker).get(f"/cases/{mx_case.pk}/").content.decode()
+    assert "Do not contact" not in page
+    screen(mx_case, mx_caseworker, fear_of_return=True)
+    page = login(mx_caseworker).get(f"/cases/{mx_case.pk}/").content.decode()
+    assert "Do not contact" in page
+    assert "Honduras" in page.split("Do not contact", 1)[1][:600]
