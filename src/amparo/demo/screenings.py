@@ -41,8 +41,9 @@ def _answers_for(case: Case, template: dict[str, Any]) -> dict[str, Any]:
     """The template, made consistent with the registered person (age, sex, nationality)."""
     person = case.person
     answers = {**template, "country_of_identification": case.country_id}
-    if person.birth_year:
-        answers["age_years"] = timezone.localdate().year - person.birth_year
+    age = person.age_on(timezone.localdate())
+    if age is not None:
+        answers["age_years"] = age
     if person.sex in {"female", "male"}:
         answers["sex"] = person.sex
         if person.sex == "male":

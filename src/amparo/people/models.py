@@ -5,6 +5,8 @@ encrypted; nationalities, languages, sex and birth year stay in clear because re
 matching and suppressed statistics need them and they do not identify a person alone.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,20 @@ class Person(models.Model):
     def full_name(self) -> str:
         parts = [self.given_names, self.first_surname, self.second_surname]
         return " ".join(p for p in parts if p)
+
+    def age_on(self, day: dt.date) -> int | None:
+        """The person's age in whole years on `day`: the one age rule of the project.
+
+        From the birth date when known (a person is a year older on their birthday; one born
+        on 29 February, on 1 March in other years). With only the year of birth, the youngest
+        age possible, so that a child is never counted as an adult. None when neither is known.
+        """
+        if self.birth_date:
+            born = dt.date.fromisoformat(str(self.birth_date))
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        if self.birth_year is not None:
+            return day.year - self.birth_year - (0 if (day.month, day.day) == (12, 31) else 1)
+        return None
 
 
 class PersonIdentifier(models.Model):

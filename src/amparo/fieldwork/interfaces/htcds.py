@@ -12,7 +12,6 @@ Two shapes:
 Multi-select values are joined with ";" (a Salesforce multiselect picklist, HTCDS's toolkit).
 """
 
-import datetime as dt
 import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -72,13 +71,6 @@ def _methods(answers: Mapping[str, object]) -> str:
     return ";".join(value for code, value in mapping.items() if answers.get(code) is True)
 
 
-def _age(person: Any, on: dt.date) -> int | None:
-    if person.birth_date:
-        born = dt.date.fromisoformat(str(person.birth_date))
-        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    return on.year - person.birth_year if person.birth_year else None
-
-
 def age_band(age: int | None) -> str:
     if age is None or age < 0:
         return ""
@@ -119,7 +111,7 @@ def publication_row(item: HtcdsCase) -> Row:
     return {
         **_common(item),
         "yearOfRegistration": str(opened.year),
-        "ageBroad": age_band(_age(item.case.person, opened)),
+        "ageBroad": age_band(item.case.person.age_on(opened)),
     }
 
 

@@ -8,6 +8,7 @@ decrypted and scored. The search covers the cases the user may see, nothing else
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rapidfuzz import fuzz
 
 from amparo.accounts.models import User
@@ -103,7 +104,12 @@ def _score(query: PersonQuery, person: Person, kinds: set[str]) -> tuple[int, li
         if gap == 0:
             reasons.append(_("Same birth year."))
         elif gap <= 2:
-            reasons.append(_("Birth year within %(years)s years.") % {"years": gap})
+            reasons.append(
+                ngettext(
+                    "Birth year within %(years)s year.", "Birth year within %(years)s years.", gap
+                )
+                % {"years": gap}
+            )
         else:
             score -= 15
     return score, reasons

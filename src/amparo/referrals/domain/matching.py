@@ -83,7 +83,7 @@ class ServiceMatch:
 
 def needs_of(case: Case, profiles: list[str], categories: list[str] | None = None) -> Needs:
     person = case.person
-    age = timezone.localdate().year - person.birth_year if person.birth_year else None
+    age = person.age_on(timezone.localdate())
     return Needs(tuple(profiles), tuple(categories or ()), tuple(person.languages), age, person.sex)
 
 

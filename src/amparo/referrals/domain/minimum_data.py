@@ -1,6 +1,5 @@
 """The minimum data set per referral kind (a data file), and the snapshot it produces."""
 
-import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -67,10 +66,9 @@ def profiles_for(kind: str, confirmed: list[str]) -> list[str]:
     return [code for code in confirmed if code in needed]
 
 
-def age_band(birth_year: int | None, today: dt.date) -> str:
-    if birth_year is None:
+def age_band(age: int | None) -> str:
+    if age is None:
         return ""
-    age = today.year - birth_year
     bands = [(5, "0-4"), (12, "5-11"), (18, "12-17"), (25, "18-24"), (60, "25-59")]
     return next((label for limit, label in bands if age < limit), "60+")
 
@@ -86,7 +84,7 @@ def snapshot(case: Case, *, kind: str, urgency: str, profiles: list[str]) -> dic
         "sex": person.sex,
         "birth_date": person.birth_date,
         "birth_year": person.birth_year,
-        "age_band": age_band(person.birth_year, timezone.localdate()),
+        "age_band": age_band(person.age_on(timezone.localdate())),
         "nationalities": person.nationalities,
         "languages": person.languages,
         "phone": person.phone,

@@ -60,9 +60,8 @@ def case_page_context(user: User, case: Case) -> dict[str, object]:
 
 
 def is_child(person: Person) -> bool:
-    if person.birth_year is None:
-        return False
-    return timezone.localdate().year - person.birth_year < 18
+    age = person.age_on(timezone.localdate())
+    return age is not None and age < 18
 
 
 @login_required
