@@ -8,9 +8,11 @@ from django.utils.translation import get_language
 from weasyprint import CSS, HTML
 
 from amparo.accounts.models import User
+from amparo.people.domain.queries import person_fields_for
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 from amparo.referrals.domain.minimum_data import fields_for
+from amparo.referrals.domain.referral_queries import is_receiver
 from amparo.referrals.domain.referrals import shared_data_visible
 from amparo.referrals.models import Referral
 
@@ -19,10 +21,14 @@ PDF_CSS = Path(__file__).resolve().parent / "static" / "web" / "pdf.css"
 
 def render_referral_slip(user: User, referral: Referral) -> bytes:
     """Render the slip and record it. Effects: a `case.pdf_exported` audit event (referral)."""
+    # The receiving institution reads with its roles there; the sender with hers at the case's.
+    agency_id = referral.receiving_agency_id if is_receiver(user, referral) else None
+    visible = person_fields_for(user, referral.case, agency_id=agency_id).fields
+    shared = referral.shared_data if shared_data_visible(referral) else {}
     context = {
         "referral": referral,
-        "data": referral.shared_data if shared_data_visible(referral) else {},
-        "fields": fields_for(referral.kind),
+        "data": {key: value for key, value in shared.items() if key in visible},
+        "fields": [name for name in fields_for(referral.kind) if name in visible],
         "generated_at": timezone.now(),
         "reader": user.username,
         "language": get_language(),
