@@ -117,8 +117,49 @@ def test_urgency_referrals_and_consent_are_compared_with_the_key(
 def test_the_score_weighs_profiles_urgency_referrals_and_consent(
     course: Course, mx_trainee: User
 ) -> None:
+    attempt = submit_practice(
+        _case(),
+        actor=mx_trainee,
+        lang="en",
+        answers={"age_years": 15, "travelling_alone": True, "country_of_identification": "MX"},
+        referral_kinds=["child_protection", "shelter"],
+        legal_basis="consent",
+    )
     # profiles 1/2 * 40 + urgency 20 + referrals 1/3 * 20 + consent 0
-    assert practise(mx_trainee).score == 46.67
+    assert (attempt.score, attempt.report["red_lines"]) == (46.67, [])
+
+
+def test_police_for_a_child_who_fears_return_fails_the_case_with_the_reason(
+    course: Course, mx_trainee: User
+) -> None:
+    report = practise(mx_trainee).report
+    assert report["score"] == 0.0
+    assert report["red_lines"] == [
+        {
+            "code": "police",
+            "message": "Red line: you referred a person with a protection need to Police, a body "
+            "that may detain or deport them.",
+        }
+    ]
+
+
+def test_the_consulate_for_a_child_who_fears_return_fails_the_case(
+    course: Course, mx_trainee: User
+) -> None:
+    case = _case()
+    attempt = submit_practice(
+        case,
+        actor=mx_trainee,
+        lang="en",
+        answers=case.expert_key["answers"],
+        referral_kinds=[*case.expert_key["referral_kinds"], "consulate"],
+        legal_basis="vital_interest",
+    )
+    assert attempt.score == 0.0
+    assert [line["code"] for line in attempt.report["red_lines"]] == ["consulate"]
+    assert attempt.report["red_lines"][0]["message"].startswith(
+        "Red line: you referred the person to the consulate. The person fears returning"
+    )
 
 
 def test_the_expert_answers_and_choices_score_full_marks(course: Course, mx_trainee: User) -> None:

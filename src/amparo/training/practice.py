@@ -6,6 +6,11 @@ engine's explanation of the profile and the answers behind it), whether the urge
 which kinds of referral were missed or extra, and whether the consent basis is right. The
 score (0-100) weighs profiles 40%, urgency 20%, referrals 20% and consent 20%; profiles and
 referrals score right / (expected + extra), so an extra costs as much as a miss.
+
+A red line fails the case whatever else is right (score 0, each reason shown): a referral that
+would put the person in danger. The consulate when the engine withholds consular contact for
+the case (fear of return, a protection need, fear not asked: non-refoulement), or a migration
+authority or the police for a person with a protection need (they may detain or deport).
 """
 
 from collections.abc import Mapping, Sequence
@@ -21,6 +26,19 @@ from amparo.screening.enums import AnswerType, UrgencyLevel
 from amparo.screening.protocol import AnswerValue, Protocol, Question, validate_answers
 
 WEIGHTS = {"profiles": 0.4, "urgency": 0.2, "referral_kinds": 0.2, "consent": 0.2}
+# The profiles of a protection need (as referrals/domain/safety.py, which this module may not
+# import): a person with one is never referred to a body that may detain or deport them.
+PROTECTION_NEED = frozenset(
+    {
+        "international_protection",
+        "stateless",
+        "trafficking",
+        "unaccompanied_child",
+        "separated_child",
+        "crime_victim_in_transit",
+    }
+)
+ENFORCEMENT_KINDS = frozenset({AgencyKind.MIGRATION_AUTHORITY.value, AgencyKind.POLICE.value})
 
 
 class PracticeChoiceError(ValueError):
@@ -115,6 +133,24 @@ def _kinds(key: Mapping[str, Any], chosen: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def red_lines(expert: ScreeningResult, chosen: Sequence[str]) -> list[dict[str, str]]:
+    """The referrals chosen that could harm the person of the case (judged on the expert's
+    answers, the truth of the vignette), each with the reason."""
+    lines = []
+    if AgencyKind.CONSULATE in chosen and not expert.consular.appropriate:
+        message = _("Red line: you referred the person to the consulate. %(reason)s")
+        lines.append({"code": "consulate", "message": message % {"reason": expert.consular.reason}})
+    need = {profile.code for profile in expert.profiles} & PROTECTION_NEED
+    for kind in sorted(ENFORCEMENT_KINDS & set(chosen)):
+        if need:
+            message = _(
+                "Red line: you referred a person with a protection need to %(kind)s, a body that "
+                "may detain or deport them."
+            ) % {"kind": str(AgencyKind(kind).label)}
+            lines.append({"code": kind, "message": message})
+    return lines
+
+
 def check_choices(referral_kinds: Sequence[str], legal_basis: str) -> None:
     unknown = [kind for kind in referral_kinds if kind not in AgencyKind.values]
     if unknown:
@@ -150,6 +186,7 @@ def grade_practice(
             "right": mine.urgency.level == key["urgency"],
         }
         expected_basis = key["consent"]["legal_basis"]
+        lines = red_lines(expert, list(dict.fromkeys(referral_kinds)))
         consent = {
             "expected": expected_basis,
             "expected_label": str(LegalBasis(expected_basis).label),
@@ -164,10 +201,12 @@ def grade_practice(
         "referral_kinds": kinds["ratio"],
         "consent": float(consent["right"]),
     }
+    score = round(100 * sum(WEIGHTS[name] * value for name, value in parts.items()), 2)
     return {
         "protocol": {"id": protocol.id, "version": protocol.version},
         "lang": lang,
-        "score": round(100 * sum(WEIGHTS[name] * value for name, value in parts.items()), 2),
+        "score": 0.0 if lines else score,
+        "red_lines": lines,
         "profiles": profiles,
         "urgency": urgency,
         "referral_kinds": kinds,
