@@ -132,14 +132,9 @@ def feared_countries(person: Person) -> frozenset[str]:
 
 
 def is_child(person: Person, profiles: set[str], today: dt.date) -> bool:
-    """Under 18 on `today` by birth date (or year), or confirmed as a child by a screening."""
-    if profiles & CHILD_PROFILES:
-        return True
-    if person.birth_date:
-        born = dt.date.fromisoformat(str(person.birth_date))
-        before_birthday = (today.month, today.day) < (born.month, born.day)
-        return today.year - born.year - before_birthday < 18
-    return person.birth_year is not None and today.year - person.birth_year < 18
+    """Under 18 on `today` (`Person.age_on`), or confirmed as a child by a screening."""
+    age = person.age_on(today)
+    return bool(profiles & CHILD_PROFILES) or (age is not None and age < 18)
 
 
 def has_determination(case: Case) -> bool:
