@@ -71,14 +71,13 @@ class PersonForm(forms.Form):
         label=_("Identity document number"), max_length=60, required=False
     )
 
-    def _codes(self, name: str, length: int) -> list[str]:
+    def _codes(self, name: str, *, upper: bool) -> list[str]:
+        """ISO codes from a comma-separated text: countries upper case (`HN`), languages lower
+        case (`es`), as the person stores them; two or three letters each."""
         raw: str = self.cleaned_data.get(name, "")
-        codes = [
-            c.strip().upper() if length == 2 else c.strip().lower()
-            for c in raw.split(",")
-            if c.strip()
-        ]
-        bad = [c for c in codes if len(c) not in (length, 3) or not c.isalpha()]
+        codes = [c.strip() for c in raw.split(",") if c.strip()]
+        codes = [c.upper() if upper else c.lower() for c in codes]
+        bad = [c for c in codes if len(c) not in (2, 3) or not c.isalpha()]
         if bad:
             raise forms.ValidationError(
                 _("Not a valid code: %(codes)s") % {"codes": ", ".join(bad)}
@@ -86,10 +85,10 @@ class PersonForm(forms.Form):
         return codes
 
     def clean_nationalities(self) -> list[str]:
-        return self._codes("nationalities", 2)
+        return self._codes("nationalities", upper=True)
 
     def clean_languages(self) -> list[str]:
-        return self._codes("languages", 2)
+        return self._codes("languages", upper=False)
 
     def person_data(self) -> PersonData:
         """The new person's details, for `open_case_for_new_person`."""
