@@ -135,9 +135,10 @@ def test_a_child_travelling_alone_gets_the_whole_result_in_english(protocol: Pro
         ],
         "consular_notification": {
             "appropriate": True,
-            "reason": "The person is, or is presumed to be, a child who says they do not fear "
-            "returning: notify the consulate of their nationality for consular protection and "
-            "family tracing, in the child's best interests.",
+            "reason": "The person is, or is presumed to be, an unaccompanied or separated child "
+            "who says they do not fear returning: after assessing the risk of trafficking, notify "
+            "the consulate of their nationality for consular protection and family tracing, in "
+            "the child's best interests.",
             "reason_code": "child",
             "requires_consent": False,
             "agencies": [
@@ -243,8 +244,8 @@ def test_a_child_who_fears_returning_gets_no_consulate(protocol: Protocol) -> No
     assert result.consular.appropriate is False
     assert result.consular.reason_code == "fears_return"
     assert result.consular.reason == (
-        "The person fears returning to their country: do not notify its consulate or its "
-        "authorities."
+        "The person fears returning to their country, whoever they fear there: do not notify "
+        "its consulate or its authorities."
     )
     assert "consulate" not in [referral.kind for referral in result.referrals]
     assert "mx-consulado-gt" not in agency_codes(result)
@@ -397,3 +398,25 @@ def test_skip_logic_hides_follow_up_questions_until_they_apply(protocol: Protoco
     )
     assert set(protocol.questions) - set(follow_ups) == {"pregnant", "lactating"}
     assert visible_questions(protocol, {})[:2] == ("immediate_danger", "needs_urgent_medical_care")
+
+
+def test_a_child_with_a_parent_is_notified_to_the_consulate_only_with_consent(
+    protocol: Protocol,
+) -> None:
+    result = evaluate(
+        protocol,
+        child(travelling_alone=False, accompanying_adult_relationship="parent"),
+        lang="en",
+    )
+    consular = result.consular
+    assert (consular.appropriate, consular.reason_code, consular.requires_consent) == (
+        True,
+        "child_with_parent",
+        True,
+    )
+
+
+def test_fear_of_any_harm_in_the_country_withholds_the_consulate(protocol: Protocol) -> None:
+    result = evaluate(protocol, child(fear_of_return=True), lang="en")
+    assert (result.consular.appropriate, result.consular.reason_code) == (False, "fears_return")
+    assert "whoever they fear there" in result.consular.reason

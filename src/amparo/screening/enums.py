@@ -84,8 +84,8 @@ class ConsularReason(models.TextChoices):
     FEARS_RETURN = (
         "fears_return",
         _(
-            "The person fears returning to their country: do not notify its consulate or its "
-            "authorities."
+            "The person fears returning to their country, whoever they fear there: do not notify "
+            "its consulate or its authorities."
         ),
     )
     PROTECTION_NEED = (
@@ -123,9 +123,17 @@ class ConsularReason(models.TextChoices):
     CHILD = (
         "child",
         _(
-            "The person is, or is presumed to be, a child who says they do not fear returning: "
-            "notify the consulate of their nationality for consular protection and family tracing,"
-            " in the child's best interests."
+            "The person is, or is presumed to be, an unaccompanied or separated child who says "
+            "they do not fear returning: after assessing the risk of trafficking, notify the "
+            "consulate of their nationality for consular protection and family tracing, in the "
+            "child's best interests."
+        ),
+    )
+    CHILD_WITH_PARENT = (
+        "child_with_parent",
+        _(
+            "The child travels with a parent or legal guardian: notify the consulate only if they "
+            "give informed consent, with the child's views heard."
         ),
     )
     ADULT_CONSENT = (

@@ -35,6 +35,8 @@ from amparo.screening.enums import (
 )
 from amparo.screening.protocol import AnswerValue, Protocol, validate_answers
 
+# The profiles that make a child's consular notification the authorities' duty, not a choice.
+_UNACCOMPANIED_OR_SEPARATED = {"unaccompanied_child", "separated_child"}
 # Consular reasons that mean the person fears, or may need protection from, their own country.
 _FEARED = {ConsularReason.FEARS_RETURN.value, ConsularReason.PROTECTION_NEED.value}
 
@@ -204,11 +206,15 @@ def _consular_notification(ctx: _Context, directory: Directory) -> ConsularNotif
         return _withheld(ConsularReason.FEAR_NOT_ASKED)
     consulates = directory.consulates(country, nationality) if isinstance(country, str) else ()
     agencies = tuple(agency for agency in consulates if _referable(agency))
-    if ctx.fact(CHILD_FACT) is not None:
-        return ConsularNotification(
-            True, ConsularReason.CHILD.value, str(ConsularReason.CHILD.label), False, agencies
-        )
-    reason = ConsularReason.ADULT_CONSENT
+    if ctx.fact(CHILD_FACT) is None:
+        reason = ConsularReason.ADULT_CONSENT
+        return ConsularNotification(True, reason.value, str(reason.label), True, agencies)
+    # Only an unaccompanied or separated child is notified without consent (RCM 2013 Guidelines;
+    # UNHCR/UNICEF Safe & Sound): a child with a parent or guardian is theirs to decide.
+    if _UNACCOMPANIED_OR_SEPARATED & ctx.profiles.keys():
+        reason = ConsularReason.CHILD
+        return ConsularNotification(True, reason.value, str(reason.label), False, agencies)
+    reason = ConsularReason.CHILD_WITH_PARENT
     return ConsularNotification(True, reason.value, str(reason.label), True, agencies)
 
 
