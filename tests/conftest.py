@@ -13,7 +13,6 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amparo.accounts.domain.reference import load_reference_data
 from amparo.accounts.domain.users import create_staff_user
@@ -22,6 +21,7 @@ from amparo.accounts.models import Agency, User
 from amparo.people.domain.cases import PersonData, open_case, register_person
 from amparo.people.models import Case
 from amparo.protection import crypto
+from amparo.protection.models import AuthenticatorDevice
 
 pytest_plugins = ["tests.browser"]  # the Chromium fixtures
 
@@ -134,7 +134,7 @@ def login(db: None) -> Callable[[User], Client]:
     def _login(user: User) -> Client:
         client = Client()
         client.force_login(user)
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        device = AuthenticatorDevice.objects.create(user=user, name="test", confirmed=True)
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

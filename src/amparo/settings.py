@@ -153,6 +153,8 @@ LOGIN_REDIRECT_URL = "web:home"
 # Two-factor authentication is required for every role that sees personal data.
 AMPARO_REQUIRE_2FA = env_bool("AMPARO_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Amparo"
+# Hours an administrator's one-time enrolment code stays valid.
+AMPARO_ENROLMENT_CODE_HOURS = env_int("AMPARO_ENROLMENT_CODE_HOURS", 72, minimum=1)
 
 # Failed sign-ins (see accounts/domain/throttle.py): django-axes records them per username,
 # address and user agent; delays grow per username + address, and each address has a limit.

@@ -78,16 +78,21 @@ def test_bad_answers_answer_422_naming_each_problem(
     answers = adult(age_years=200, nationality="XX", favourite_colour="blue")
     status, body = _post(login(mx_caseworker), {"answers": answers, "lang": "en"})
     assert status == 422
-    assert sorted(body["detail"], key=lambda p: p["code"]) == [
-        {"code": "age_years", "error": "out_of_range", "message": "must be between 0 and 120"},
+    assert body["detail"] == "invalid answers"
+    assert sorted(body["errors"], key=lambda p: p["field"]) == [
         {
-            "code": "favourite_colour",
-            "error": "unknown_code",
+            "field": "answers.age_years",
+            "code": "out_of_range",
+            "message": "must be between 0 and 120",
+        },
+        {
+            "field": "answers.favourite_colour",
+            "code": "unknown_code",
             "message": "is not a question of this protocol",
         },
         {
-            "code": "nationality",
-            "error": "unknown_country",
+            "field": "answers.nationality",
+            "code": "unknown_country",
             "message": "must be an ISO 3166 alpha-2 country code, such as MX",
         },
     ]
@@ -97,9 +102,12 @@ def test_bad_answers_answer_422_naming_each_problem(
 def test_an_unknown_protocol_answers_422(
     login: Callable[[User], Client], mx_caseworker: User
 ) -> None:
-    status, body = _post(login(mx_caseworker), {"answers": {}, "protocol": "nope", "lang": "en"})
+    answers = {"age_years": 30}
+    status, body = _post(
+        login(mx_caseworker), {"answers": answers, "protocol": "nope", "lang": "en"}
+    )
     assert status == 422
-    assert [(p["code"], p["error"]) for p in body["detail"]] == [("", "unknown_protocol")]
+    assert [(p["field"], p["code"]) for p in body["errors"]] == [("protocol", "unknown_protocol")]
 
 
 def test_answers_that_are_not_an_object_answer_422(
@@ -184,7 +192,7 @@ def test_the_endpoints_are_in_the_openapi_schema(
     schema = login(mx_caseworker).get("/api/openapi.json").json()
     assert {"/api/screenings", "/api/screenings/{screening_id}"} <= set(schema["paths"])
     post = schema["paths"]["/api/screenings"]["post"]
-    assert set(post["responses"]) == {"201", "403", "422"}
-    assert {"ScreeningIn", "ScreeningOut", "ResultOut", "AnswersErrorOut"} <= set(
+    assert set(post["responses"]) == {"201", "401", "403", "404", "422"}
+    assert {"ScreeningIn", "ScreeningOut", "ResultOut", "ErrorOut"} <= set(
         schema["components"]["schemas"]
     )

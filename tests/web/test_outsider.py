@@ -91,6 +91,7 @@ def mexican_data(mx_case: Case, mx_caseworker: User, mx_supervisor: User) -> dic
         "task_id": str(task.pk),
         "approval_id": str(approval.pk),
         "screening_id": str(screening.pk),
+        "user_id": str(mx_caseworker.pk),
     }
 
 

@@ -50,34 +50,7 @@ def test_signing_in_asks_for_two_factor_setup_first(mx_caseworker: User) -> None
     assert client.get("/api/cases").status_code == 401
 
 
-def test_two_factor_setup_confirms_a_totp_code(mx_caseworker: User) -> None:
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.post("/login/", {"username": "ana.mx", "password": PASSWORD})
-    page = client.get("/2fa/setup/")
-    assert "data:image/svg+xml;base64," in page.content.decode()
-    device = TOTPDevice.objects.get(user=mx_caseworker)
-    response = client.post("/2fa/setup/", {"token": f"{totp(device.bin_key):06d}"})
-    assert response.status_code == 302
-    assert client.get("/cases/").status_code == 200
-
-
-def test_a_wrong_two_factor_code_is_refused(mx_caseworker: User) -> None:
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.post("/login/", {"username": "ana.mx", "password": PASSWORD})
-    client.cookies["django_language"] = "en"
-    client.get("/2fa/setup/")
-    device = TOTPDevice.objects.get(user=mx_caseworker)
-    wrong = f"{(totp(device.bin_key) + 1) % 1_000_000:06d}"
-    response = client.post("/2fa/setup/", {"token": wrong})
-    assert response.status_code == 200
-    assert "not valid" in response.content.decode()
-    assert client.get("/cases/").status_code == 302
+# Enrolment (code from an administrator, then the secret) is in tests/accounts/test_two_factor.py.
 
 
 def test_the_demo_setting_relaxes_two_factor(settings: object, mx_caseworker: User) -> None:

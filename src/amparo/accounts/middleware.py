@@ -6,7 +6,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp import devices_for_user
 
 from amparo.accounts.domain.users import requires_two_factor
 
@@ -49,7 +49,7 @@ class TwoFactorMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "Two-factor verification required"}, status=401)
-            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            has_device = any(devices_for_user(user, confirmed=True))
             return redirect("web:2fa_verify" if has_device else "web:2fa_setup")
         return self.get_response(request)
 

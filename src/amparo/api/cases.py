@@ -6,8 +6,10 @@ from amparo.api.schemas import (
     CaseOut,
     CaseSummaryOut,
     ErrorOut,
+    Limit,
     MembershipOut,
     MeOut,
+    Offset,
     PersonOut,
     RegisterIn,
 )
@@ -43,7 +45,7 @@ def me(request: AuthenticatedHttpRequest) -> MeOut:
 
 @router.get("/cases", response=list[CaseSummaryOut], tags=["cases"])
 def list_cases(
-    request: AuthenticatedHttpRequest, limit: int = 50, offset: int = 0
+    request: AuthenticatedHttpRequest, limit: Limit = 50, offset: Offset = 0
 ) -> list[CaseSummaryOut]:
     user = request.user
     cases = case_domain.list_cases(user, limit=max(1, min(limit, 200)), offset=max(0, offset))

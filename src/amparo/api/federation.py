@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import Agency
-from amparo.api.schemas import ErrorOut
+from amparo.api.schemas import ErrorOut, Limit
 from amparo.federation.domain import crossborder, received
 from amparo.federation.domain.envelope import MAX_ENVELOPE_BYTES, EnvelopeRefused
 from amparo.federation.domain.identity import NodeNotInitialised
@@ -179,7 +179,7 @@ def _received_out(row: ReceivedReferral, shared: dict[str, Any] | None) -> Recei
 
 
 @router.get("/federation/received", response=list[ReceivedOut])
-def list_received(request: AuthenticatedHttpRequest, limit: int = 50) -> list[ReceivedOut]:
+def list_received(request: AuthenticatedHttpRequest, limit: Limit = 50) -> list[ReceivedOut]:
     rows = received_visible_to(request.user)[: max(1, min(limit, 200))]
     return [_received_out(row, None) for row in rows]
 

@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import Agency
-from amparo.api.schemas import ErrorOut
+from amparo.api.schemas import ErrorOut, Limit, Offset
 from amparo.people.domain.queries import get_case_for
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
@@ -107,7 +107,7 @@ def search_services(
     category: str | None = None,
     profile: str | None = None,
     language: str | None = None,
-    limit: int = 50,
+    limit: Limit = 50,
 ) -> list[ServiceOut]:
     rows = services_matching(
         text=text, country=country, category=category, profile=profile, language=language
@@ -120,7 +120,7 @@ def search_services(
 
 @router.get("/referrals", response=list[ReferralOut])
 def list_referrals(
-    request: AuthenticatedHttpRequest, limit: int = 50, offset: int = 0
+    request: AuthenticatedHttpRequest, limit: Limit = 50, offset: Offset = 0
 ) -> list[ReferralOut]:
     user = request.user
     rows = referrals_visible_to(user)[max(0, offset) : max(0, offset) + max(1, min(limit, 200))]
@@ -128,7 +128,7 @@ def list_referrals(
 
 
 @router.get("/referrals/inbox", response=list[ReferralOut])
-def inbox(request: AuthenticatedHttpRequest, limit: int = 50) -> list[ReferralOut]:
+def inbox(request: AuthenticatedHttpRequest, limit: Limit = 50) -> list[ReferralOut]:
     return [
         _referral_out(r, receiver=True) for r in inbox_for(request.user)[: max(1, min(limit, 200))]
     ]

@@ -1,6 +1,14 @@
 import datetime as dt
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Query, Schema
+
+# Paging bounds of every list endpoint: a value outside them is a 422 naming the parameter,
+# never a 500 (a huge offset overflowed the database's integer).
+MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows to return, 1 to {MAX_LIMIT}.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip, 0 to {MAX_OFFSET}.")]
 
 
 class MembershipOut(Schema):
@@ -52,7 +60,9 @@ class DocumentIn(Schema):
 
 
 class RegisterIn(Schema):
-    given_names: str
+    given_names: str = Field(
+        min_length=1, pattern=r"\S", description="At least one given name (not only spaces)."
+    )
     first_surname: str = ""
     second_surname: str = ""
     sex: str = "unknown"
@@ -92,11 +102,14 @@ class TransitionIn(Schema):
 
 
 class FieldError(Schema):
-    field: str
+    field: str = Field(description="Where: the field, or body/query/path and the field.")
     message: str
+    code: str = Field("", description="A stable error code where there is one (out_of_range).")
 
 
 class ErrorOut(Schema):
+    """The one error shape of the API: 401, 403, 404, 409 and 422 alike."""
+
     detail: str
     errors: list[FieldError] = []
     current_version: int | None = None

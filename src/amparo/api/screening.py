@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import User
+from amparo.api.schemas import ErrorOut, FieldError, Limit, Offset
 from amparo.screening.domain.queries import screening_agency_for
 from amparo.screening.domain.results import localised_result
 from amparo.screening.domain.screenings import (
@@ -37,7 +38,9 @@ Lang = Literal["es", "en", "fr"]
 
 class ScreeningIn(Schema):
     answers: dict[str, Any] = Field(
-        description="Question code to value (see the protocol); null or absent means unknown."
+        min_length=1,
+        description="Question code to value (see the protocol); null or absent means unknown. "
+        "At least one answer: an empty screening is refused.",
     )
     protocol: str = Field(DEFAULT_PROTOCOL, description="Protocol id.")
     protocol_version: str | None = Field(None, description="Protocol version; default latest.")
@@ -70,7 +73,7 @@ class UrgencyOut(Schema):
     reason_codes: list[str]
 
 
-class ReferralOut(Schema):
+class SuggestedReferralOut(Schema):
     kind: str
     label: str
     profiles: list[str]
@@ -100,7 +103,7 @@ class ResultOut(Schema):
     urgency: UrgencyOut
     immediate_actions: list[str]
     immediate_action_codes: list[str]
-    referrals: list[ReferralOut]
+    referrals: list[SuggestedReferralOut]
     consular_notification: ConsularOut
 
 
@@ -131,16 +134,6 @@ class ScreeningOut(ScreeningSummaryOut):
     answers: dict[str, Any]
     decisions: list[DecisionOut]
     result: ResultOut
-
-
-class AnswerProblemOut(Schema):
-    code: str = Field(description='The question code ("" for the whole set of answers).')
-    error: str = Field(description="A stable error code, such as out_of_range.")
-    message: str
-
-
-class AnswersErrorOut(Schema):
-    detail: list[AnswerProblemOut]
 
 
 class MessageOut(Schema):
@@ -196,18 +189,20 @@ def _full(screening: Screening, lang: str) -> ScreeningOut:
     )
 
 
-def _problems(problems: list[AnswerProblemOut]) -> Status[AnswersErrorOut]:
-    return Status(422, AnswersErrorOut(detail=problems))
+def _problems(problems: list[FieldError]) -> Status[ErrorOut]:
+    """Bad answers in the API's one error shape: each names `answers.<question code>`."""
+    return Status(422, ErrorOut(detail="invalid answers", errors=problems))
 
 
-def _problem_out(problem: AnswerProblem) -> AnswerProblemOut:
-    return AnswerProblemOut(code=problem.code, error=problem.error, message=problem.message)
+def _problem_out(problem: AnswerProblem) -> FieldError:
+    field = f"answers.{problem.code}" if problem.code else "answers"
+    return FieldError(field=field, code=problem.error, message=problem.message)
 
 
 # --- Endpoints --------------------------------------------------------------------------------
 
 
-@router.post("", response={201: ScreeningOut, 403: MessageOut, 422: AnswersErrorOut})
+@router.post("", response={201: ScreeningOut, 403: MessageOut, 422: ErrorOut})
 def create_screening(request: AuthenticatedHttpRequest, data: ScreeningIn) -> Status[Any]:
     """Submit a person's answers: 201 with the saved screening and its result, or 422 listing
     every bad answer by question code. Saved for the caller's agency (404 without one); 403
@@ -233,13 +228,15 @@ def create_screening(request: AuthenticatedHttpRequest, data: ScreeningIn) -> St
             return _problems([_problem_out(problem) for problem in error.problems])
         except ProtocolNotFoundError:
             message = gettext("There is no screening protocol with this id and version.")
-            return _problems([AnswerProblemOut(code="", error="unknown_protocol", message=message)])
+            return _problems(
+                [FieldError(field="protocol", code="unknown_protocol", message=message)]
+            )
     return Status(201, _full(screening, data.lang))  # the actor's own: no gate to pass again
 
 
 @router.get("", response=list[ScreeningSummaryOut])
 def list_screenings_endpoint(
-    request: AuthenticatedHttpRequest, limit: int = 50, offset: int = 0
+    request: AuthenticatedHttpRequest, limit: Limit = 50, offset: Offset = 0
 ) -> list[ScreeningSummaryOut]:
     """The screenings the caller may see, newest first: no answers, counts of profiles only."""
     screenings = list_screenings(request.user, limit=max(1, min(limit, 200)), offset=max(0, offset))

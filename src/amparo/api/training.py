@@ -15,6 +15,8 @@ from pydantic import ValidationError
 
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import User
+from amparo.api.schemas import ErrorOut
+from amparo.api.schemas import FieldError as ProblemOut
 from amparo.screening.protocol import AnswersError
 from amparo.training.domain import queries
 from amparo.training.domain.practice import submit_practice
@@ -27,16 +29,6 @@ from amparo.training.xapi import statements_for
 router = Router(tags=["training"])
 
 Lang = Literal["es", "en", "fr"]
-
-
-class ProblemOut(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[ProblemOut] = []
 
 
 class QuizIn(Schema):

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as RequestValidationError
 from ninja.security import django_auth
 
 from amparo.api.cases import router as cases_router
@@ -13,6 +14,7 @@ from amparo.api.dedup import router as dedup_router
 from amparo.api.federation import router as federation_router
 from amparo.api.fieldwork import router as fieldwork_router
 from amparo.api.referrals import router as referrals_router
+from amparo.api.schemas import ErrorOut
 from amparo.api.screening import router as screening_router
 from amparo.api.training import router as training_router
 from amparo.casework.errors import CaseworkError
@@ -31,7 +33,35 @@ def signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
-api = NinjaAPI(
+_ERROR_RESPONSES = {
+    401: "Not signed in, or two-factor verification still needed.",
+    404: "Not found, outside your country, agency or assignment, or not for your role "
+    "(the same answer).",
+    422: "Invalid input: `errors` names each wrong field and where it is.",
+}
+
+
+class AmparoAPI(NinjaAPI):
+    """Every operation documents the error answers it can give, all in the ErrorOut shape."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in error.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault("ErrorOut", error)
+        reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in _ERROR_RESPONSES.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, "content": reference}
+        return schema
+
+
+api = AmparoAPI(
     title="Amparo API",
     version="1",
     description="Protection case management. Every endpoint is scoped like the web pages: "
@@ -58,6 +88,23 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
     return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
 
 
+def _where(location: Any) -> str:
+    """`given_names` for a body field (as the domain names it), `query.offset` elsewhere."""
+    parts = [str(part) for part in location]
+    if parts[:1] == ["body"]:
+        parts = parts[2:] or parts[:1]  # drop "body" and the name of the view's argument
+    return ".".join(parts)
+
+
+@api.exception_handler(RequestValidationError)
+def request_invalid(request: HttpRequest, error: RequestValidationError) -> HttpResponse:
+    """A request that does not match the schema: 422 in the same shape as a domain refusal."""
+    errors = [
+        {"field": _where(e.get("loc", ())), "message": e.get("msg", "")} for e in error.errors
+    ]
+    return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
+
+
 @api.exception_handler(CaseworkError)
 def casework_error(request: HttpRequest, error: CaseworkError) -> HttpResponse:
     return api.create_response(request, {"detail": str(error)}, status=409)
@@ -74,5 +121,5 @@ def edit_conflict(request: HttpRequest, error: EditConflict) -> HttpResponse:
 
 api.add_router("/screenings", screening_router)
 api.add_router("/training", training_router)
-api.add_router("/", dedup_router)
 api.add_router("/fieldwork", fieldwork_router)
+api.add_router("/", dedup_router)

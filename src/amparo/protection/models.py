@@ -4,6 +4,9 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice as OtpTOTPDevice
+from django_otp.plugins.otp_totp.models import default_key
 
 from amparo.protection.fields import EncryptedTextField
 
@@ -88,3 +91,46 @@ class IndexRotationProgress(models.Model):
 
     def __str__(self) -> str:
         return f"index rotation of {self.source}: after #{self.last_pk}"
+
+
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A TOTP authenticator whose seed is encrypted at rest (django-otp's TOTPDevice keeps it
+    in clear). The fields and the verification are django-otp's own TOTP device's; only the
+    storage of `key` differs (docs/decisions/0002-encrypted-totp-seeds.md)."""
+
+    key = EncryptedTextField(default=default_key)  # hex seed, a Fernet token at rest
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    bin_key = OtpTOTPDevice.bin_key
+    verify_token = OtpTOTPDevice.verify_token
+    get_throttle_factor = OtpTOTPDevice.get_throttle_factor
+    config_url = OtpTOTPDevice.config_url
+    _read_str_from_settings = OtpTOTPDevice._read_str_from_settings
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator device"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator issues so a user can enrol an authenticator.
+
+    Only its SHA-256 is stored: the code has 80 random bits and expires, so a stored hash
+    cannot be reversed, and the code itself is shown once, to the administrator.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"enrolment code for user #{self.user_id}"

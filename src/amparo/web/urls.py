@@ -55,6 +55,12 @@ urlpatterns = [
         fieldwork_views.webhook_disable,
         name="webhook_disable",
     ),
+    path(
+        "users/<int:user_id>/enrolment-code/",
+        admin.user_enrolment_code,
+        name="user_enrolment_code",
+    ),
+    path("users/<int:user_id>/reset-2fa/", admin.user_reset_two_factor, name="user_reset_2fa"),
     path("cases/<int:case_id>/assessments/", include("amparo.web.urls_assessment")),
     path("screening/", include("amparo.web.urls_screening")),
     path("training/", include("amparo.web.urls_training")),

@@ -24,3 +24,16 @@ def staff_visible_to(user: User) -> QuerySet[Membership] | None:
         .select_related("user", "agency", "agency__country")
         .order_by("agency__country_id", "agency__name", "user__username")
     )
+
+
+def staff_member_for(administrator: User, user_id: int) -> User | None:
+    """A staff member the administrator may manage: one with a membership at an agency in a
+    country they administer. None otherwise, so the page can answer 404 like a missing user."""
+    countries = administered_countries(administrator)
+    if not countries:
+        return None
+    return (
+        User.objects.filter(pk=user_id, memberships__agency__country_id__in=countries)
+        .distinct()
+        .first()
+    )

@@ -8,6 +8,7 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from axes.helpers import get_client_ip_address
+from django import forms
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -16,16 +17,22 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amparo.accounts.domain.throttle import sign_in_wait
 from amparo.accounts.http import AuthenticatedHttpRequest
+from amparo.accounts.interfaces.forms import TokenForm
 from amparo.accounts.models import User
 from amparo.protection.domain.audit import record_event
+from amparo.protection.domain.two_factor import (
+    confirm_device,
+    has_confirmed_device,
+    redeem_enrolment_code,
+)
 from amparo.protection.enums import AuditAction
-from amparo.accounts.interfaces.forms import TokenForm
+from amparo.protection.models import AuthenticatorDevice
 
 
 def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
@@ -82,22 +89,34 @@ def _qr_svg(uri: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+_ENROL_SESSION_KEY = "amparo_enrol_device"
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Enrolment code from your administrator"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
 @login_required
 def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Enrol a TOTP device: show the secret as a QR code and as text, confirm with a code."""
+    """Enrol an authenticator: first the one-time code from an administrator, then the secret
+    (shown only in this session) and a code from the app to confirm it."""
     user = request.user
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if has_confirmed_device(user):
         return redirect("web:2fa_verify")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "authenticator"}
-    )
+    device = AuthenticatorDevice.objects.filter(
+        pk=request.session.get(_ENROL_SESSION_KEY), user=user, confirmed=False
+    ).first()
+    if device is None:
+        return _enrolment_code_step(request, user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if confirm_device(device, form.cleaned_data["token"], actor=user):
+            del request.session[_ENROL_SESSION_KEY]
             otp_login(request, device)
-            record_event(AuditAction.USER_2FA_ENROLLED, actor=user)
             return redirect("web:home")
         form.add_error("token", _wrong_code())
     secret = base64.b32encode(device.bin_key).decode("ascii")
@@ -105,10 +124,27 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "web/2fa_setup.html", context)
 
 
+def _enrolment_code_step(request: AuthenticatedHttpRequest, user: User) -> HttpResponse:
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = redeem_enrolment_code(user, form.cleaned_data["code"])
+        if device is not None:
+            request.session[_ENROL_SESSION_KEY] = device.pk
+            return redirect("web:2fa_setup")
+        form.add_error(
+            "code",
+            gettext(
+                "That enrolment code is not valid: it may be mistyped, used already or "
+                "expired. Ask your administrator for a new one."
+            ),
+        )
+    return render(request, "web/2fa_enrol_code.html", {"form": form})
+
+
 @login_required
 def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         return redirect("web:2fa_setup")
     form = TokenForm(request.POST or None)
