@@ -54,7 +54,8 @@ def test_enrolment_with_the_administrators_code_binds_one_device(
     assert code is not None
     assert "no-store" in issued["Cache-Control"]
     stored = EnrolmentCode.objects.get(user=mx_caseworker)
-    assert code.group(0) not in stored.digest and len(stored.digest) == 64
+    assert code.group(0) not in stored.digest
+    assert len(stored.digest) == 64
 
     client = _signed_in_with_password("ana.mx")
     assert client.post("/2fa/setup/", {"code": code.group(0).lower()}).url == "/2fa/setup/"

@@ -133,4 +133,3 @@ def test_signed_in_pages_pdfs_and_api_answers_are_never_stored(
 
 def test_an_api_answer_before_signing_in_is_not_stored_either(client: Client) -> None:
     assert "no-store" in client.get("/api/cases")["Cache-Control"]
-

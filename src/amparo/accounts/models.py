@@ -61,7 +61,7 @@ class Agency(models.Model):
         return f"{self.acronym} - {self.name}" if self.acronym else self.name
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # borrowed otp Device FK
     """A staff member. Migrants are never users; they are Persons in the people app."""
 
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.SPANISH)

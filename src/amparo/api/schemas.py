@@ -104,7 +104,7 @@ class TransitionIn(Schema):
 class FieldError(Schema):
     field: str = Field(description="Where: the field, or body/query/path and the field.")
     message: str
-    code: str = Field("", description="A stable error code where there is one (out_of_range).")
+    code: str = Field(default="", description="A stable error code, such as out_of_range.")
 
 
 class ErrorOut(Schema):

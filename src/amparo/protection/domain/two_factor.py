@@ -111,9 +111,7 @@ def reset_two_factor(user: User, *, actor: User | None) -> int:
     """
     with transaction.atomic():
         removed, _ = AuthenticatorDevice.objects.filter(user=user).delete()
-        EnrolmentCode.objects.filter(user=user, used_at__isnull=True).update(
-            used_at=timezone.now()
-        )
+        EnrolmentCode.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
         record_event(
             AuditAction.USER_2FA_RESET, actor=actor, subject=user, payload={"devices": removed}
         )

@@ -39,8 +39,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if not head_is_keyed():
-            report = rekey_chain()
-            self.stdout.write(f"Audit chain keyed: {report.rekeyed} older events re-keyed.")
+            rekeyed = rekey_chain()
+            self.stdout.write(f"Audit chain keyed: {rekeyed.rekeyed} older events re-keyed.")
         assert_keys_usable()
         if not Country.objects.exists():
             counts = load_reference_data()
