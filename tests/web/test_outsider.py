@@ -76,11 +76,13 @@ def mexican_data(mx_case: Case, mx_caseworker: User, mx_supervisor: User) -> dic
     from tests.training_programme.factories import mexican_training_ids  # training objects
 
     duplicate = candidate_for(mx_case, duplicate_of(mx_case, actor=mx_caseworker))
+    from tests.federation.factories import mexican_federation_ids  # this node, its peer
     from tests.fieldwork.factories import mexican_fieldwork_ids  # webhooks
 
     return {
         **mexican_training_ids(),
         **mexican_fieldwork_ids(),
+        **mexican_federation_ids(mx_case, mx_caseworker),
         "referral_id": str(referral.pk),
         "candidate_id": str(duplicate.pk),  # a likely duplicate in the review queue
         "action": "accept",

@@ -128,18 +128,20 @@ def draft_cross_border(
     return Status(201, _out(referral, None))
 
 
-@router.get("/cross-border-referrals/{referral_id}", response={200: CrossBorderOut, 404: ErrorOut})
-def get_cross_border(request: AuthenticatedHttpRequest, referral_id: int) -> CrossBorderOut:
-    referral = get_cross_border_referral_for(request.user, referral_id)
+@router.get(
+    "/cross-border-referrals/{cross_border_id}", response={200: CrossBorderOut, 404: ErrorOut}
+)
+def get_cross_border(request: AuthenticatedHttpRequest, cross_border_id: int) -> CrossBorderOut:
+    referral = get_cross_border_referral_for(request.user, cross_border_id)
     return _out(referral, read_sent_data(referral, actor=request.user))
 
 
 @router.post(
-    "/cross-border-referrals/{referral_id}/approve",
+    "/cross-border-referrals/{cross_border_id}/approve",
     response={200: CrossBorderOut, 404: ErrorOut, 422: ErrorOut},
 )
-def approve_cross_border(request: AuthenticatedHttpRequest, referral_id: int) -> CrossBorderOut:
-    referral = get_cross_border_referral_for(request.user, referral_id)
+def approve_cross_border(request: AuthenticatedHttpRequest, cross_border_id: int) -> CrossBorderOut:
+    referral = get_cross_border_referral_for(request.user, cross_border_id)
     crossborder.approve_cross_border_referral(referral, actor=request.user)
     return _out(referral, None)
 

@@ -17,4 +17,6 @@ def amparo(request: HttpRequest) -> dict[str, object]:
         "nav_training": bool(roles & {Role.TRAINER, Role.TRAINEE}),
         "nav_stats": bool(roles & {Role.SUPERVISOR, Role.FOCAL_POINT, Role.REGIONAL_ANALYST}),
         "nav_inbox": bool(roles & {Role.RECEIVING_OFFICER, Role.SUPERVISOR}),
+        "nav_cross_border": bool(roles & {Role.FOCAL_POINT, Role.RECEIVING_OFFICER}),
+        "nav_node": bool(roles & {Role.FOCAL_POINT, Role.ADMINISTRATOR}),
     }

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from amparo.web.views import admin, auth, cases, casework, editing, home, referrals, stats, system
 from amparo.web.views import dedup as dedup_views
+from amparo.web.views import federation as federation_views
 from amparo.web.views import fieldwork as fieldwork_views
 
 app_name = "web"
@@ -47,6 +48,33 @@ urlpatterns = [
         referrals.referral_action,
         name="referral_action",
     ),
+    path(
+        "cases/<int:case_id>/cross-border/",
+        federation_views.case_cross_border,
+        name="case_cross_border",
+    ),
+    path("cross-border/", federation_views.cross_border_inbox, name="cross_border_inbox"),
+    path(
+        "cross-border/<int:cross_border_id>/",
+        federation_views.cross_border_detail,
+        name="cross_border_detail",
+    ),
+    path(
+        "cross-border/<int:cross_border_id>/approve/",
+        federation_views.cross_border_approve,
+        name="cross_border_approve",
+    ),
+    path(
+        "cross-border/received/<int:received_id>/",
+        federation_views.received_detail,
+        name="received_detail",
+    ),
+    path(
+        "cross-border/received/<int:received_id>/<slug:action>/",
+        federation_views.received_action,
+        name="received_action",
+    ),
+    path("node/", federation_views.node, name="federation_node"),
     path("users/", admin.user_list, name="user_list"),
     path("webhooks/", fieldwork_views.webhooks, name="webhooks"),
     path("webhooks/deliveries/", fieldwork_views.deliveries, name="webhook_deliveries"),
