@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django_otp.oath import totp
@@ -149,3 +150,15 @@ def test_reset_removes_unused_codes(mx_caseworker: User) -> None:
     reset_two_factor(mx_caseworker, actor=None)
     client = _signed_in_with_password("ana.mx")
     assert "not valid" in client.post("/2fa/setup/", {"code": code}).content.decode()
+
+
+def test_the_first_administrator_gets_a_code_from_the_shell(
+    administrator: User, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("two_factor", "issue", "alma.admin")
+    code = capsys.readouterr().out.rsplit(" ", 1)[-1].strip()
+    client = _signed_in_with_password("alma.admin")
+    assert client.post("/2fa/setup/", {"code": code}).url == "/2fa/setup/"
+    assert AuditEvent.objects.filter(action="user.2fa_code_redeemed").count() == 1
+    with pytest.raises(CommandError, match="No user named 'nobody'"):
+        call_command("two_factor", "reset", "nobody")

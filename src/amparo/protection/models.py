@@ -96,7 +96,7 @@ class IndexRotationProgress(models.Model):
 class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
     """A TOTP authenticator whose seed is encrypted at rest (django-otp's TOTPDevice keeps it
     in clear). The fields and the verification are django-otp's own TOTP device's; only the
-    storage of `key` differs (docs/decisions/0002-encrypted-totp-seeds.md)."""
+    storage of `key` differs (docs/decisions/0013-encrypted-totp-seeds.md)."""
 
     key = EncryptedTextField(default=default_key)  # hex seed, a Fernet token at rest
     step = models.PositiveSmallIntegerField(default=30)
