@@ -14,10 +14,12 @@ from amparo.fieldwork.interfaces.submissions import SubmissionFileError, read_su
 from amparo.fieldwork.models import ImportedSubmission
 from amparo.protection.models import AuditEvent
 from amparo.screening.models import Screening
+from amparo.screening.protocol import load_protocol
 from tests.fieldwork.exports import form_fields, kobo_json, kobo_submission, odk_csv
 from tests.screening.builders import adult, child
 
-FORM = "rcm-2013 1.0"
+VERSION = load_protocol("rcm-2013").version  # the latest: forms of other versions are refused
+FORM = f"rcm-2013 {VERSION}"
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +83,7 @@ def test_the_kobo_import_saves_through_the_same_domain_function_as_the_web_form(
     _run(file)
     screening = Screening.objects.get()
     assert screening.screened_by == mx_caseworker
-    assert screening.protocol_version == "1.0"
+    assert screening.protocol_version == VERSION
     assert AuditEvent.objects.filter(action="screening.saved", subject_id=screening.pk).count() == 1
 
 
@@ -115,7 +117,7 @@ def test_a_submission_of_another_form_version_is_refused_with_a_clear_message(
     assert line.startswith(f"{file}: line ")
     assert line.endswith(
         "amparo_protocol: refused: made with form version “rcm-2013 0.9”, but this server "
-        "screens with “rcm-2013 1.0”: download the current form (amparo screening xlsform) "
+        f"screens with “{FORM}”: download the current form (amparo screening xlsform) "
         "and collect again"
     )
     assert Screening.objects.count() == 0

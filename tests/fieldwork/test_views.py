@@ -16,6 +16,7 @@ from amparo.accounts.models import Agency, User
 from amparo.fieldwork.models import Delivery, Webhook
 from amparo.screening.domain.screenings import submit_screening
 from amparo.screening.models import Screening
+from amparo.screening.protocol import load_protocol
 from tests.conftest import _user
 from tests.fieldwork.exports import form_fields, kobo_json, kobo_submission
 from tests.fieldwork.factories import mexican_fieldwork_ids
@@ -158,7 +159,9 @@ def kobo_file(tmp_path: Path) -> bytes:
     out = tmp_path / "rcm.xlsx"
     call_command("screening", "xlsform", "--out", str(out))
     paths = form_fields(out)
-    return kobo_json([kobo_submission(paths, child(), form="rcm-2013 1.0")])
+    return kobo_json(
+        [kobo_submission(paths, child(), form=f"rcm-2013 {load_protocol('rcm-2013').version}")]
+    )
 
 
 def test_the_api_imports_submissions_like_the_command(

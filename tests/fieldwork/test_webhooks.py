@@ -232,3 +232,29 @@ def test_the_worker_command_prints_its_counts(
     out = io.StringIO()
     call_command("webhooks", "deliver", stdout=out)
     assert out.getvalue() == "delivered: 1, retrying: 0, failed: 0, withheld: 0\n"
+
+
+def test_a_disabled_webhooks_pending_deliveries_are_withheld(
+    administrator: User, mx_caseworker: User, receiver: Receiver
+) -> None:
+    from amparo.fieldwork.domain.webhooks import disable_webhook
+
+    webhook, _secret = _hook(administrator, receiver.url)
+    submit_screening(
+        actor=mx_caseworker, agency=Agency.objects.get(code="mx-oim"), answers=adult(), lang="es"
+    )
+    disable_webhook(webhook, actor=administrator)
+    assert deliver_due().withheld == 1
+    assert receiver.requests == []
+    assert Delivery.objects.get().last_error == "webhook_disabled"
+
+
+def test_the_secret_is_encrypted_at_rest(administrator: User) -> None:
+    from django.db import connection
+
+    _webhook, secret = _hook(administrator, "https://partner.example/hook")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM fieldwork_webhook")
+        (stored,) = cursor.fetchone()
+    assert secret not in stored
+    assert Webhook.objects.get().secret == secret

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from pyxform.xls2xform import convert
 
 from amparo.fieldwork.interfaces.xlsform import relevance, xlsform_sheets
-from amparo.screening.protocol import load_protocol, protocol_registry
+from amparo.screening.protocol import load_protocol
 from amparo.screening.protocol.loader import load_protocol_file
 from amparo.screening.protocol.model import AnswerTest
 
@@ -38,7 +38,7 @@ def test_the_form_has_the_three_sheets_and_the_three_languages(form: Path) -> No
         "label::Français (fr)",
     ]
     settings = _rows(form, "settings")[0]
-    assert settings["version"] == "1.0"
+    assert settings["version"] == load_protocol("rcm-2013").version
     assert settings["default_language"] == "Español (es)"
 
 
@@ -69,14 +69,15 @@ def test_pyxform_converts_the_form_to_a_valid_xform_without_java_or_network(form
     root = ElementTree.fromstring(xform)
     instance = root.find(f".//{XF}instance/{XF}data")
     assert instance is not None
-    assert instance.attrib["version"] == "1.0"
+    version = load_protocol("rcm-2013").version
+    assert instance.attrib["version"] == version
     binds = {b.attrib["nodeset"]: b.attrib for b in root.iter(f"{XF}bind")}
     assert binds["/data/company/accompanying_adult_relationship"]["relevant"].split() == [
         "/data/company/travelling_alone",
         "=",
         "'no'",
     ]
-    assert binds["/data/amparo_protocol"]["calculate"] == "'rcm-2013 1.0'"
+    assert binds["/data/amparo_protocol"]["calculate"] == f"'rcm-2013 {version}'"
     assert "/data/meta/instanceID" in binds
 
 
@@ -89,15 +90,16 @@ def test_an_unknown_answer_satisfies_no_negative_test() -> None:
 
 
 def test_a_new_protocol_version_gives_a_new_form_version(tmp_path: Path) -> None:
-    source = next(p for (pid, _v), p in protocol_registry().items() if pid == "rcm-2013").path
-    newer = tmp_path / "rcm-2013.v1.1.yaml"
-    newer.write_text(source.read_text().replace('version: "1.0"', 'version: "1.1"'))
+    latest = load_protocol("rcm-2013")
+    newer = tmp_path / "rcm-2013.v99.yaml"
+    text = latest.path.read_text()
+    newer.write_text(text.replace(f'version: "{latest.version}"', 'version: "99.1"', 1))
     sheets = xlsform_sheets(load_protocol_file(newer), lang="fr")
-    assert sheets.settings[1][2] == "1.1"
+    assert sheets.settings[1][2] == "99.1"
     assert sheets.settings[1][3] == "Français (fr)"
     hidden = sheets.survey[1]
     assert hidden[:2] == ["calculate", "amparo_protocol"]
-    assert hidden[5] == "'rcm-2013 1.1'"
+    assert hidden[5] == "'rcm-2013 99.1'"
 
 
 def test_an_unknown_protocol_is_refused_naming_it(tmp_path: Path) -> None:

@@ -56,11 +56,15 @@ class RowOutcome:
     message: str = ""
 
     def __str__(self) -> str:
-        if self.outcome == "refused":
-            about = f" {self.field}:" if self.field else ""
-            return f"{self.where}:{about} {_('refused')}: {self.message}"
-        label = _("imported") if self.outcome == "imported" else _("skipped as duplicate")
-        return f"{self.where}: {label} ({_('screening')} {self.screening_id})"
+        values = {"where": self.where, "id": self.screening_id, "field": self.field}
+        values["message"] = self.message
+        if self.outcome == "imported":
+            return _("%(where)s: imported (screening %(id)s)") % values
+        if self.outcome == "duplicate":
+            return _("%(where)s: skipped as duplicate (screening %(id)s)") % values
+        if self.field:
+            return _("%(where)s: %(field)s: refused: %(message)s") % values
+        return _("%(where)s: refused: %(message)s") % values
 
 
 @dataclass

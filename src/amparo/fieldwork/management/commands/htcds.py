@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from amparo.accounts.models import Agency, User
 from amparo.fieldwork.domain.htcds import read_htcds_cases
@@ -49,4 +50,5 @@ class Command(BaseCommand):
         else:
             with Path(options["out"]).open("w", encoding="utf-8", newline="") as stream:
                 write_csv(columns, rows, stream)
-        sys.stderr.write(f"rows: {len(rows)}, left out by k-anonymity: {dropped}\n")
+        summary = _("rows: %(rows)s, left out by k-anonymity: %(dropped)s")
+        sys.stderr.write(summary % {"rows": len(rows), "dropped": dropped} + "\n")

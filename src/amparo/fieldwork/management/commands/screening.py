@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from amparo.accounts.models import Agency, User
 from amparo.fieldwork.domain.submissions import import_submissions
@@ -90,10 +91,9 @@ class Command(BaseCommand):
         for row in report.rows:
             self.stdout.write(str(row))
         counts = {name: report.count(name) for name in ("imported", "duplicate", "refused")}
-        self.stdout.write(
-            "imported: {imported}, skipped as duplicate: {duplicate}, refused: {refused}".format(
-                **counts
-            )
+        summary = _(
+            "imported: %(imported)s, skipped as duplicate: %(duplicate)s, refused: %(refused)s"
         )
+        self.stdout.write(summary % counts)
         if counts["refused"]:
             raise SystemExit(1)

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from amparo.fieldwork.domain.deliveries import deliver_due
 
@@ -25,10 +26,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
             counts = deliver_due(limit=options["limit"])
-            self.stdout.write(
-                f"delivered: {counts.delivered}, retrying: {counts.retrying}, "
-                f"failed: {counts.failed}, withheld: {counts.withheld}"
+            summary = _(
+                "delivered: %(delivered)s, retrying: %(retrying)s, failed: %(failed)s, "
+                "withheld: %(withheld)s"
             )
+            self.stdout.write(summary % vars(counts))
             if not options["loop"]:
                 return
             time.sleep(max(1, options["interval"]))
