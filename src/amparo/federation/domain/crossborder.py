@@ -78,7 +78,7 @@ def shared_data(case: Case, kind: str, urgency: str) -> dict[str, Any]:
         "sex": person.sex,
         "birth_date": str(person.birth_date or ""),
         "birth_year": person.birth_year,
-        "age_band": age_band(person.birth_year, timezone.localdate()),
+        "age_band": age_band(person.age_on(timezone.localdate())),
         "nationalities": list(person.nationalities or []),
         "languages": list(person.languages or []),
         "phone": person.phone,

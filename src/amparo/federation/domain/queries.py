@@ -67,7 +67,8 @@ def approvals_waiting_for(user: User) -> QuerySet[CrossBorderReferral]:
 def received_visible_to(user: User) -> QuerySet[ReceivedReferral]:
     """The focal point sees the whole cross-border inbox; an institution's staff see what was
     routed to their institution."""
-    rows = ReceivedReferral.objects.select_related("peer", "addressed_to", "routed_to", "envelope")
+    # Not the envelope: its body is the personal data, read (and audited) one at a time.
+    rows = ReceivedReferral.objects.select_related("peer", "addressed_to", "routed_to")
     if _is_focal_point_here(user):
         return rows
     roles = [Role.RECEIVING_OFFICER, Role.SUPERVISOR, Role.CASE_MANAGER]
@@ -78,7 +79,7 @@ def received_visible_to(user: User) -> QuerySet[ReceivedReferral]:
 
 
 def get_received_referral_for(user: User, received_id: int) -> ReceivedReferral:
-    received = received_visible_to(user).filter(pk=received_id).first()
+    received = received_visible_to(user).select_related("envelope").filter(pk=received_id).first()
     if received is None:
         raise Http404
     return received

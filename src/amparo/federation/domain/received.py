@@ -52,6 +52,8 @@ def route_received_referral(
         raise ValidationError(
             {"agency": _("Referrals to immigration-enforcement bodies are refused.")}
         )
+    if received.status == InboundStatus.ROUTED and received.routed_to_id == agency.pk:
+        return received  # saved again unchanged: nothing to record
     with transaction.atomic():
         received.routed_to, received.routed_at = agency, timezone.now()
         received.status = InboundStatus.ROUTED
