@@ -162,3 +162,25 @@ def test_the_first_administrator_gets_a_code_from_the_shell(
     assert AuditEvent.objects.filter(action="user.2fa_code_redeemed").count() == 1
     with pytest.raises(CommandError, match="No user named 'nobody'"):
         call_command("two_factor", "reset", "nobody")
+
+
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [
+        ("es", "Este campo es obligatorio."),
+        ("en", "This field is required."),
+        ("fr", "Ce champ est obligatoire."),
+    ],
+)
+def test_the_enrolment_form_resubmitted_unchanged_changes_nothing_in_each_language(
+    mx_caseworker: User, language: str, error: str
+) -> None:
+    issue_enrolment_code(mx_caseworker, actor=None)
+    client = _signed_in_with_password("ana.mx")
+    client.cookies["django_language"] = language
+    assert client.get("/2fa/setup/").status_code == 200
+    response = client.post("/2fa/setup/", {"code": ""})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert EnrolmentCode.objects.get(user=mx_caseworker).used_at is None
+    assert AuthenticatorDevice.objects.filter(user=mx_caseworker).count() == 0
