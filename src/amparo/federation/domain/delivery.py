@@ -229,7 +229,7 @@ class BadEnvelopeFile(ValueError):
 def envelopes_in_file(text: str, *, name: str) -> list[str]:
     try:
         content = json.loads(text)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         raise BadEnvelopeFile(f"{name}: line {error.lineno}: not JSON ({error.msg})") from None
     if not isinstance(content, dict) or content.get("format") != EXPORT_FORMAT:
         raise BadEnvelopeFile(f"{name}: `format` must be {EXPORT_FORMAT!r}")

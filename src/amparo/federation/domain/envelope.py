@@ -171,6 +171,8 @@ def open_sealed(
         signed = jwe.decrypt_compact(token.strip(), keys[0], registry=_JWE_REGISTRY).plaintext
     except (JoseError, ValueError):
         raise EnvelopeRefused(RefusalCode.BAD_SIGNATURE, "the encryption does not verify") from None
+    if signed is None:
+        raise EnvelopeRefused(RefusalCode.MALFORMED, "the envelope is empty")
     try:
         verified = jws.deserialize_compact(
             signed, OKPKey.import_key(dict(sender_key)), algorithms=[SIGNING_ALGORITHM]

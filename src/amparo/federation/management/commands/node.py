@@ -82,8 +82,8 @@ class Command(BaseCommand):
             card = json.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:
             raise CommandError(f"{path}: cannot read the card ({exc.strerror})") from None
-        except ValueError as exc:
-            raise CommandError(f"{path}: line {exc.lineno}: not JSON ({exc.msg})") from None  # type: ignore[attr-defined]
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"{path}: line {exc.lineno}: not JSON ({exc.msg})") from None
         if not isinstance(card, dict):
             raise CommandError(f"{path}: a card is a JSON object")
         checked = peers.read_card(card)
