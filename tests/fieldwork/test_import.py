@@ -189,3 +189,16 @@ def test_an_outsider_cannot_import_for_another_agency(
             "bruno.gt",
         )
     assert Screening.objects.count() == 0
+
+
+def test_odks_split_choice_columns_are_not_read_as_questions(
+    tmp_path: Path, paths: dict[str, str], mx_caseworker: User
+) -> None:
+    data = odk_csv(paths, [adult()], form=FORM, instances=[str(uuid.uuid4())]).decode()
+    header, row = data.splitlines()[:2]
+    # A split column named after a choice that is also a question code, holding "1".
+    file = tmp_path / "split.csv"
+    file.write_text(f"{header},protection-persecution_grounds/stateless\n{row},1\n")
+    status, out = _run(file)
+    assert status == 0, out
+    assert "stateless" not in Screening.objects.get().answers

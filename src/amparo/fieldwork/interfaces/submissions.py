@@ -89,7 +89,9 @@ def read_odk_csv(name: str, text: str) -> Iterator[Submission]:
         )
     try:
         for row in reader:
-            fields: dict[str, object] = {key: value for key, value in row.items() if key}
+            # "group-question/choice" columns are ODK's optional split of a multiple choice;
+            # the question's own column holds the same choices, space-separated.
+            fields: dict[str, object] = {k: v for k, v in row.items() if k and "/" not in k}
             where = _("%(file)s: line %(line)s") % {"file": name, "line": reader.line_num}
             yield Submission(where, _first(fields, _ODK_IDS), _form_of(fields), fields)
     except csv.Error as error:
