@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from amparo.accounts.domain.reference import load_reference_data
 from amparo.accounts.models import Country, User
 from amparo.demo import seed as demo
+from amparo.federation.demo import serve_two_nodes
+from amparo.lib.env import env_int
 from amparo.protection import crypto
 from amparo.protection.domain.audit import head_is_keyed, record_event, rekey_chain
 from amparo.protection.domain.keys import assert_keys_usable
@@ -27,8 +29,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="prepare only; do not serve")
         parser.add_argument("--cases", type=int, default=200, help="synthetic cases to create")
+        parser.add_argument(
+            "--federation",
+            action="store_true",
+            help="two national nodes: Mexico on PORT and Guatemala on PORT+1, pinned to each other",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["federation"]:
+            serve_two_nodes(env_int("PORT", 8000, minimum=1), options["cases"], self.stdout.write)
+            return
         # The demo relaxes two-factor authentication unless the caller chose otherwise; the
         # served process inherits the variable.
         relaxed = os.environ.setdefault("AMPARO_REQUIRE_2FA", "false") == "false"
