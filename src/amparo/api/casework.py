@@ -9,6 +9,7 @@ from amparo.api.cases import summary_of
 from amparo.api.schemas import CaseSummaryOut, ConsentIn, ConsentOut, ErrorOut, TransitionIn
 from amparo.casework.domain import consent as consent_domain
 from amparo.casework.domain import lifecycle
+from amparo.casework.domain.reading import list_consents as read_consents
 from amparo.casework.models import Consent
 from amparo.people.domain.queries import get_case_for
 
@@ -28,8 +29,8 @@ def _consent_out(c: Consent) -> ConsentOut:
 
 @router.get("/cases/{case_id}/consents", response=list[ConsentOut])
 def list_consents(request: AuthenticatedHttpRequest, case_id: int) -> list[ConsentOut]:
-    case = get_case_for(request.user, case_id)
-    return [_consent_out(c) for c in case.consents.select_related("recipient")]
+    _case, consents = read_consents(request.user, case_id)
+    return [_consent_out(c) for c in consents]
 
 
 @router.post("/cases/{case_id}/consents", response={201: ConsentOut, 404: ErrorOut, 422: ErrorOut})

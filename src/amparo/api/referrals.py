@@ -16,11 +16,11 @@ from amparo.protection.enums import AuditAction
 from amparo.referrals.domain import referrals as flow
 from amparo.referrals.domain.actions import act_on_referral
 from amparo.referrals.domain.queries import services_matching
+from amparo.referrals.domain.reading import list_inbox
+from amparo.referrals.domain.reading import list_referrals as read_referrals
 from amparo.referrals.domain.referral_queries import (
     get_referral_for,
-    inbox_for,
     is_receiver,
-    referrals_visible_to,
 )
 from amparo.referrals.models import Referral, Service
 
@@ -123,15 +123,14 @@ def list_referrals(
     request: AuthenticatedHttpRequest, limit: Limit = 50, offset: Offset = 0
 ) -> list[ReferralOut]:
     user = request.user
-    rows = referrals_visible_to(user)[max(0, offset) : max(0, offset) + max(1, min(limit, 200))]
+    rows = read_referrals(user, limit=max(1, min(limit, 200)), offset=max(0, offset))
     return [_referral_out(r, receiver=is_receiver(user, r)) for r in rows]
 
 
 @router.get("/referrals/inbox", response=list[ReferralOut])
 def inbox(request: AuthenticatedHttpRequest, limit: Limit = 50) -> list[ReferralOut]:
-    return [
-        _referral_out(r, receiver=True) for r in inbox_for(request.user)[: max(1, min(limit, 200))]
-    ]
+    rows = list_inbox(request.user, limit=max(1, min(limit, 200)))
+    return [_referral_out(r, receiver=True) for r in rows]
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)

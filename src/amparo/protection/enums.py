@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     REFERRAL_DRAFTED = "referral.drafted"
     REFERRAL_TRANSITIONED = "referral.transitioned"
     REFERRAL_VIEWED = "referral.viewed"
+    REFERRAL_LISTED = "referral.listed"
     REFERRAL_REFUSED = "referral.refused"
     REFERRAL_APPROVED = "referral.approved"
     KEYS_ROTATED = "keys.rotated"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -171,10 +172,11 @@ def open_case_for_new_person(data: PersonData, *, actor: User, agency: Agency) -
         return open_case(person, actor=actor, agency=agency, assigned_to=actor)
 
 
-def read_case(user: User, case_id: int) -> Case:
-    """Open a case for reading through the gate, and record that it was read."""
+def read_case(user: User, case_id: int, *, shown: dict[str, Any] | None = None) -> Case:
+    """Open a case for reading through the gate, and record that it was read (`case.viewed`);
+    `shown` names the part of the case a page shows and the ids of what it lists."""
     case = get_case_for(user, case_id)
-    record_event(AuditAction.CASE_VIEWED, actor=user, subject=case)
+    record_event(AuditAction.CASE_VIEWED, actor=user, subject=case, payload=shown)
     return case
 
 

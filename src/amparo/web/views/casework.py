@@ -15,7 +15,8 @@ from amparo.accounts.enums import CASEWORK_ROLES, Role
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import User
 from amparo.casework.domain import children, consent, lifecycle, tasks
-from amparo.casework.domain.queries import caseload_for, pending_approvals_for
+from amparo.casework.domain.queries import pending_approvals_for
+from amparo.casework.domain.reading import read_caseload, read_child_records
 from amparo.casework.enums import ConsentPurpose
 from amparo.casework.errors import CaseworkError
 from amparo.casework.interfaces import forms as f
@@ -40,7 +41,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not roles_of(user) & CASEWORK_ROLES:
         raise Http404
-    return render(request, "web/casework/caseload.html", {"load": caseload_for(user)})
+    return render(request, "web/casework/caseload.html", {"load": read_caseload(user)})
 
 
 @login_required
@@ -260,7 +261,7 @@ def task_done(request: AuthenticatedHttpRequest, case_id: int, task_id: int) -> 
 def child_records(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Best-interests records, guardian and family tracing, on one page with three forms."""
     user = request.user
-    case = get_case_for(user, case_id)
+    case, shown = read_child_records(user, case_id)
     which = request.POST.get("form") if request.method == "POST" else None
     bi = f.BestInterestsForm(request.POST if which == "bi" else None, prefix="bi")
     guardian = f.GuardianForm(request.POST if which == "guardian" else None, prefix="guardian")
@@ -274,9 +275,9 @@ def child_records(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespon
         "bi_form": bi,
         "guardian_form": guardian,
         "tracing_form": tracing,
-        "records": case.best_interests.all(),
-        "steps": case.tracing_steps.all(),
-        "guardian": getattr(case, "guardian", None),
+        "records": shown.records,
+        "steps": shown.steps,
+        "guardian": shown.guardian,
     }
     return render(request, "web/casework/children.html", context)
 

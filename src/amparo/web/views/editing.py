@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.casework.domain import plans
 from amparo.casework.domain.queries import plan_responsibles_for
+from amparo.casework.domain.reading import read_plan
 from amparo.casework.interfaces.forms import PlanForm
-from amparo.casework.models import CasePlan
 from amparo.lib.conflicts import EditConflict
-from amparo.people.domain.cases import update_person
+from amparo.people.domain.cases import read_case, update_person
 from amparo.people.domain.queries import get_case_for, person_fields_for
 from amparo.people.interfaces.forms import PersonEditForm
 
@@ -42,7 +42,7 @@ def _apply_errors(form: Form, error: ValidationError) -> None:
 def person_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """The person's details, limited to the fields the reader's role may see and change."""
     user = request.user
-    case = get_case_for(user, case_id)
+    case = read_case(user, case_id, shown={"part": "person"})
     view = person_fields_for(user, case)
     initial = {**PersonEditForm.initial_from(view.values), "version": case.version}
     form = PersonEditForm(request.POST or None, initial=initial, visible=view.fields)
@@ -69,8 +69,7 @@ def person_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 @login_required
 def plan_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     user = request.user
-    case = get_case_for(user, case_id)
-    plan = CasePlan.objects.filter(case=case).prefetch_related("goals__actions").first()
+    case, plan = read_plan(user, case_id)
     version = plan.version if plan else 1
     snapshot = plans.plan_snapshot(plan) if plan else plans.EMPTY_PLAN
     users, agencies = plan_responsibles_for(case)
