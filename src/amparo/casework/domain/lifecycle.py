@@ -9,7 +9,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from amparo.accounts.enums import Role
 from amparo.accounts.models import User
 from amparo.casework.domain.consent import valid_basis_for
 from amparo.casework.enums import (
@@ -21,6 +20,7 @@ from amparo.casework.enums import (
 )
 from amparo.casework.errors import ConsentRequired, TransitionNotAllowed
 from amparo.casework.models import Approval, CaseNote, CasePlan
+from amparo.casework.rules import is_supervisor_of
 from amparo.lib.conflicts import EditConflict
 from amparo.people.enums import CaseStatus as S
 from amparo.people.models import Case
@@ -38,13 +38,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.MONITORING: frozenset({S.IN_PROGRESS}),
     S.CLOSED: frozenset(),
 }
-
-
-def is_supervisor_of(user: User, case: Case) -> bool:
-    return any(
-        m.active and m.role == Role.SUPERVISOR and m.agency_id == case.agency_id
-        for m in user.memberships.all()
-    )
 
 
 def _has_assessment(case: Case) -> bool:

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import User
-from amparo.casework.domain.lifecycle import ALLOWED, is_supervisor_of
+from amparo.casework.domain.lifecycle import ALLOWED
 from amparo.casework.enums import ApprovalDecision, ClosureReason, TaskStatus
 from amparo.casework.models import CasePlan
+from amparo.casework.rules import is_supervisor_of
 from amparo.people.domain.cases import list_cases, read_case
 from amparo.people.domain.queries import get_case_for, person_fields_for
 from amparo.people.enums import CaseStatus
