@@ -6,12 +6,15 @@ Bounded: a fixed number of examples per operation, derandomised, so a run costs 
 every time and a failure replays.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -49,6 +52,20 @@ def credentials(signed_in: Client) -> dict[str, dict[str, str]]:
     csrf = _get_new_csrf_string()
     cookies = {"sessionid": signed_in.cookies["sessionid"].value, "csrftoken": csrf}
     return {"cookies": cookies, "headers": {"X-CSRFToken": csrf}}
+
+
+@contextmanager
+def connection_kept_across_requests() -> Iterator[None]:
+    """What Django's test client does around each request: a request must not close the
+    test's connection (on PostgreSQL that would end the test transaction). Entered after the
+    last use of the test client, which reconnects the signal when it finishes."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -90,7 +107,8 @@ def test_the_api_answers_every_generated_request_as_documented(
             continue
         probed += 1
         try:
-            _probe(operation, credentials)
+            with connection_kept_across_requests():
+                _probe(operation, credentials)
         except (Exception, BaseExceptionGroup) as exc:
             failures.append(f"{operation.label}: {str(exc)[:600]}")
     assert probed >= 30
