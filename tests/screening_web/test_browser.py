@@ -2,11 +2,12 @@
 connection midway, finds her answers restored from the draft on the phone, submits, and reads
 the explained result; axe-core finds no serious accessibility violation on either page."""
 
+import json
 import re
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Response, expect
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -42,6 +43,33 @@ def _sign_in(page: Page, live_server: LiveServer, username: str) -> None:
     expect(page).to_have_url(f"{live_server.url}/")
 
 
+STORED = (
+    "() => Object.entries(localStorage).filter(([k]) => k.startsWith('amparo.screening-draft.'))"
+)
+
+
+def _draft_secret(response: Response | None) -> str:
+    """The session's draft key, as the server handed it to the form page."""
+    assert response is not None
+    found = re.search(r'data-draft-secret="([A-Za-z0-9_-]{43})"', response.text())
+    assert found is not None
+    return found.group(1)
+
+
+def _expect_sealed_draft(page: Page, secret: str) -> None:
+    """The draft in localStorage holds its key's id, the time, the IV and the ciphertext: no
+    answer, no question code and not the key in clear."""
+    expect(page.locator("#screening-form[data-draft-secret]")).to_have_count(0)
+    page.wait_for_function(f"() => ({STORED})().length === 1")
+    ((_name, raw),) = page.evaluate(STORED)
+    draft = json.loads(raw)
+    clear = ["age_years", "fear_of_return", "travelling_alone", "nationality", secret]
+    assert (sorted(draft), [text for text in clear if text in raw]) == (
+        ["data", "iv", "keyId", "savedAt"],
+        [],
+    )
+
+
 def test_a_dropped_connection_loses_no_answer_and_the_result_explains_itself(
     settings: Settings, phone_page: Page, live_server: LiveServer, mx_caseworker: User
 ) -> None:
@@ -51,7 +79,7 @@ def test_a_dropped_connection_loses_no_answer_and_the_result_explains_itself(
     page.on("console", lambda message: console.append(message.text))
     _sign_in(page, live_server, mx_caseworker.username)
     form_url = f"{live_server.url}/screening/new/"
-    page.goto(form_url)
+    secret = _draft_secret(page.goto(form_url))
     expect(page.locator("#section-company .progress")).to_have_text("Sección 3 de 7")
     assert serious_violations(page) == []
 
@@ -68,6 +96,7 @@ def test_a_dropped_connection_loses_no_answer_and_the_result_explains_itself(
     page.context.set_offline(True)  # the connection drops midway
     page.check("#id_fear_of_return_1")  # no: answered while offline
     expect(page.locator("#offline-notice")).to_be_visible()
+    _expect_sealed_draft(page, secret)
     with pytest.raises(PlaywrightError):
         page.reload()
     page.context.set_offline(False)
@@ -134,3 +163,31 @@ def test_a_restored_draft_brings_back_answers_to_questions_that_show_later(
     expect(page.locator("#draft-restored")).to_be_hidden()
     expect(page.locator("#id_travelling_alone_2")).to_be_checked()  # unknown again
     expect(page.locator("#q-accompanying_adult_relationship")).to_have_count(0)
+
+
+def test_signing_out_leaves_no_draft_to_read(
+    settings: Settings, phone_page: Page, live_server: LiveServer, mx_caseworker: User
+) -> None:
+    settings.AMPARO_REQUIRE_2FA = False
+    page = phone_page
+    _sign_in(page, live_server, mx_caseworker.username)
+    secret = _draft_secret(page.goto(f"{live_server.url}/screening/new/"))
+    page.fill("#id_age_years", "15")
+    _tick(page, "#id_sex_1")  # female
+    _expect_sealed_draft(page, secret)
+    sealed = page.evaluate(STORED)
+
+    page.click("form[action='/logout/'] button")
+    expect(page).to_have_url(re.compile(r"/login/"))
+    assert page.evaluate(DRAFTS) == []  # Clear-Site-Data removed it
+
+    # A copy of the draft put back (a backup, another tab) is unreadable in a new session.
+    page.evaluate("(entries) => entries.forEach(([k, v]) => localStorage.setItem(k, v))", sealed)
+    _sign_in(page, live_server, mx_caseworker.username)
+    new_secret = _draft_secret(page.goto(f"{live_server.url}/screening/new/"))
+    _settled(page)
+    expect(page.locator("#draft-restored")).to_be_hidden()
+    expect(page.locator("#id_age_years")).to_have_value("")
+    assert new_secret != secret
+    stored = page.evaluate(STORED)
+    assert [raw for _name, raw in stored if raw == sealed[0][1]] == []

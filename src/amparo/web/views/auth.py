@@ -79,7 +79,11 @@ def _wait_response(request: HttpRequest, wait: dt.timedelta) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return redirect("web:login")
+    response = redirect("web:login")
+    # The device forgets what this session left in its storage: screening drafts, above all
+    # (already unreadable, their key went with the session).
+    response["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 def _qr_svg(uri: str) -> str:

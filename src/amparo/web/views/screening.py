@@ -6,6 +6,9 @@ form body); without JavaScript a button does the same by submitting normally. Ev
 about a saved screening goes through the screening gate, so it answers 404 outside scope.
 """
 
+import base64
+import hashlib
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -60,6 +63,20 @@ from amparo.training.domain.gate import may_submit_live_screenings
 PAGE_SIZE = 50
 # Set when a screening is submitted; its result page then tells the browser to drop the draft.
 _JUST_SUBMITTED = "screening_just_submitted"
+# The AES-GCM key of this session's drafts (docs/decisions/0016): kept in the server's session
+# only and handed to the form page, so signing out or the session's expiry makes every draft
+# left on the device unreadable.
+_DRAFT_KEY = "screening_draft_key"
+
+
+def _draft_cipher(request: HttpRequest) -> dict[str, str]:
+    """This session's draft key (url-safe base64, 32 bytes) and its id, made on first use."""
+    key = request.session.get(_DRAFT_KEY)
+    if not isinstance(key, str):
+        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii").rstrip("=")
+        request.session[_DRAFT_KEY] = key
+    key_id = hashlib.sha256(f"amparo-draft-id:{key}".encode("ascii")).hexdigest()[:16]
+    return {"draft_secret": key, "draft_key_id": key_id}
 
 
 def _agency(user: User) -> Agency:
@@ -135,6 +152,7 @@ def screening_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         "show_errors": failed,
         "restore_draft": not form.is_bound,
         "draft_key": f"{user.pk}.{form.protocol.id}",
+        **_draft_cipher(request),
     }
     return render(request, "web/screening/form.html", context, status=400 if failed else 200)
 
