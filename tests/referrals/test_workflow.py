@@ -18,7 +18,7 @@ from amparo.casework.errors import ConsentRequired, TransitionNotAllowed
 from amparo.people.models import Case
 from amparo.protection.models import AuditEvent
 from amparo.referrals.domain import referrals as flow
-from amparo.referrals.domain.referral_queries import get_referral_for, inbox_for, kpis_for_agency
+from amparo.referrals.domain.queries import get_referral_for, inbox_for, kpis_for_agency
 from amparo.referrals.domain.seed import seed_directory_from_agencies
 from amparo.referrals.models import Referral, Service
 from tests.conftest import PASSWORD

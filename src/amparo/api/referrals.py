@@ -15,14 +15,11 @@ from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 from amparo.referrals.domain import referrals as flow
 from amparo.referrals.domain.actions import act_on_referral
-from amparo.referrals.domain.queries import services_matching
+from amparo.referrals.domain.queries import get_referral_for, services_matching
 from amparo.referrals.domain.reading import list_inbox
 from amparo.referrals.domain.reading import list_referrals as read_referrals
-from amparo.referrals.domain.referral_queries import (
-    get_referral_for,
-    is_receiver,
-)
 from amparo.referrals.models import Referral, Service
+from amparo.referrals.rules import is_receiver
 
 router = Router(tags=["referrals"])
 

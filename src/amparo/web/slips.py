@@ -12,9 +12,9 @@ from amparo.people.domain.queries import person_fields_for
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 from amparo.referrals.domain.minimum_data import fields_for
-from amparo.referrals.domain.referral_queries import is_receiver
 from amparo.referrals.domain.referrals import shared_data_visible
 from amparo.referrals.models import Referral
+from amparo.referrals.rules import is_receiver
 
 PDF_CSS = Path(__file__).resolve().parent / "static" / "web" / "pdf.css"
 

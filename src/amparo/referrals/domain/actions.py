@@ -6,8 +6,9 @@ from django.http import Http404
 
 from amparo.accounts.models import User
 from amparo.referrals.domain import referrals as flow
-from amparo.referrals.domain.referral_queries import is_receiver, is_sender
+from amparo.referrals.domain.queries import is_sender
 from amparo.referrals.models import Referral
+from amparo.referrals.rules import is_receiver
 from amparo.screening.domain.queries import confirmed_profiles
 
 

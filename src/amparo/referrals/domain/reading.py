@@ -4,7 +4,7 @@ documents, phones) records which referrals it showed, as `case.listed` does for 
 from amparo.accounts.models import User
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
-from amparo.referrals.domain.referral_queries import inbox_for, referrals_visible_to
+from amparo.referrals.domain.queries import inbox_for, referrals_visible_to
 from amparo.referrals.models import Referral
 
 

@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from amparo.lib.charts import Fill, Series, bar_chart
-from amparo.referrals.domain.referral_queries import AgencyKpis
+from amparo.referrals.domain.queries import AgencyKpis
 
 
 def _words(label: str, rate: float | None) -> str:

@@ -23,19 +23,19 @@ from amparo.referrals.domain import referrals as flow
 from amparo.referrals.domain.actions import act_on_referral
 from amparo.referrals.domain.matching import match_services, needs_of
 from amparo.referrals.domain.minimum_data import fields_for
-from amparo.referrals.domain.queries import services_matching
-from amparo.referrals.domain.referral_queries import (
+from amparo.referrals.domain.queries import (
     get_referral_for,
     inbox_for,
     is_overdue,
-    is_receiver,
     is_sender,
     kpis_for_agency,
+    services_matching,
     team_referrals_for,
 )
 from amparo.referrals.enums import ServedProfile, ServiceCategory, Urgency
 from amparo.referrals.interfaces.charts import kpi_chart
 from amparo.referrals.models import Service
+from amparo.referrals.rules import is_receiver
 from amparo.screening.domain.queries import confirmed_profiles
 from amparo.web.slips import render_referral_slip
 
