@@ -52,7 +52,8 @@ def case_page_context(user: User, case: Case) -> dict[str, object]:
         "pending_approvals": list(case.approvals.filter(decision=ApprovalDecision.PENDING)),
         "notes": list(case.notes.all()[:5]),
         "referrals": list(case.referrals.select_related("receiving_agency")),
-        "screenings": list(screenings_of(case)),
+        # The page lists each screening's date and urgency only: not its decisions.
+        "screenings": list(screenings_of(case).prefetch_related(None).select_related(None)),
         "profiles": confirmed_profiles(case) if "profiles" in person else [],
         "is_child": is_child(case.person),
         "is_supervisor": is_supervisor_of(user, case),
