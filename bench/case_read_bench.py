@@ -6,10 +6,16 @@ Run: .venv/bin/python bench/case_read_bench.py [--database-url postgresql://post
 """
 
 import argparse
+import os
 import random
 import time
+from typing import TYPE_CHECKING
 
 from _common import machine, percentiles, setup_django
+
+if TYPE_CHECKING:
+    from amparo.accounts.models import User
+    from amparo.people.models import Case
 
 
 def main() -> None:
@@ -17,7 +23,11 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument(
+        "--full", type=int, default=200, help="cases given a consent, a plan and tasks"
+    )
     args = parser.parse_args()
+    os.environ.setdefault("AMPARO_AUDIT_KEY", "b" * 43 + "=")  # a throwaway key, like the others
     setup_django(args.database_url)
 
     from django.test import Client
@@ -27,6 +37,7 @@ def main() -> None:
     from amparo.accounts.enums import Role
     from amparo.accounts.models import Agency
     from amparo.people.domain.cases import PersonData, open_case, register_person
+    from amparo.people.models import Case
 
     load_reference_data()
     agency = Agency.objects.get(code="mx-oim")
@@ -42,6 +53,10 @@ def main() -> None:
         )
         ids.append(open_case(person, actor=user, agency=agency, assigned_to=user).pk)
 
+    for case_id in ids[: args.full]:
+        _fill(Case.objects.get(pk=case_id), user)
+    ids = ids[: args.full] or ids
+
     client = Client()
     client.force_login(user)
     rng = random.Random(1)
@@ -56,7 +71,26 @@ def main() -> None:
         assert response.status_code == 200
     engine = "PostgreSQL" if args.database_url else "SQLite"
     print(f"machine: {machine()}")
-    print(f"audited case-page read on {engine} with {args.cases} cases: {percentiles(samples)}")
+    print(
+        f"audited case-page read on {engine} with {args.cases} cases "
+        f"({args.full} with consent, plan and tasks): {percentiles(samples)}"
+    )
+
+
+def _fill(case: "Case", user: "User") -> None:
+    """What a case in progress holds: a consent, a plan of two goals, two open tasks."""
+    from amparo.casework.domain.consent import ConsentInput, record_consent
+    from amparo.casework.domain.plans import ActionInput, GoalInput, save_plan
+    from amparo.casework.domain.tasks import create_task
+
+    record_consent(case, ConsentInput(purpose="assistance", method="written"), actor=user)
+    goals = [
+        GoalInput(description=f"Goal {n}", actions=[ActionInput(description="Act")] * 2)
+        for n in range(2)
+    ]
+    save_plan(case, actor=user, summary="Bench plan", goals=goals, expected_version=1)
+    for n in range(2):
+        create_task(case, actor=user, title=f"Task {n}")
 
 
 if __name__ == "__main__":
