@@ -134,3 +134,8 @@ class EnrolmentCode(models.Model):
 
     def __str__(self) -> str:
         return f"enrolment code for user #{self.user_id}"
+
+
+# Retention's models live with its code; importing them here registers them with the app.
+from amparo.protection.retention.models import LegalHold as LegalHold  # noqa: E402
+from amparo.protection.retention.models import RetentionTombstone as RetentionTombstone  # noqa: E402

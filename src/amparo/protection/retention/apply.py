@@ -1,0 +1,237 @@
+"""Applying the retention rules: list what is due, then anonymise cases and erase unattached
+screenings, leaving a tombstone with aggregates and an audit event for each record.
+
+Protection sits below the apps whose records it removes, so their models are looked up by
+name (`apps.get_model`), never imported. A case under legal hold is never due.
+"""
+
+import datetime as dt
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.apps import apps
+from django.db import models, transaction
+from django.db.models import Model, QuerySet
+
+from amparo.protection.domain.audit import record_event
+from amparo.protection.enums import AuditAction
+from amparo.protection.fields import EncryptedJSONField, EncryptedTextField
+from amparo.protection.retention.models import LegalHold, RetentionTombstone
+from amparo.protection.retention.rules import RetentionRule
+
+# Codes kept when a case is anonymised: encrypted, and what statistics count by profile and
+# factor; with the person anonymised they no longer describe anyone who can be named.
+KEPT = {("screening", "profiledecision", "code"), ("assessment", "factorfinding", "factor_code")}
+# Person fields that identify: emptied. Sex, birth year, nationalities and languages stay for
+# the aggregates (docs/data-protection.md: they do not identify a person alone).
+PERSON_BLANKS = {
+    "given_names": "",
+    "first_surname": "",
+    "second_surname": "",
+    "birth_date": "",
+    "documents": None,
+    "phone": "",
+}
+
+
+@dataclass(frozen=True)
+class Due:
+    """A record the rules say is due: its kind, id, how the listing names it, the rule."""
+
+    kind: str
+    record_id: int
+    label: str
+    rule: RetentionRule
+    since: dt.datetime
+
+
+def _done(kind: str) -> set[int]:
+    """The ids of the records of this kind retention already handled."""
+    ids = RetentionTombstone.objects.filter(kind=kind).values_list("record_id", flat=True)
+    return {int(pk) for pk in ids}
+
+
+def _due_cases(rules: list[RetentionRule], now: dt.datetime) -> list[Due]:
+    case_model = apps.get_model("people", "Case")
+    specific = {rule.outcome for rule in rules if rule.kind == "case" and rule.outcome != "any"}
+    done = _done("case")
+    due: list[Due] = []
+    for rule in (r for r in rules if r.kind == "case"):
+        cutoff = now - relativedelta(months=rule.after_months)
+        rows = case_model.objects.filter(status="closed", closed_at__lt=cutoff)
+        if rule.outcome == "any":
+            rows = rows.exclude(closure_reason__in=specific)
+        else:
+            rows = rows.filter(closure_reason=rule.outcome)
+        rows = rows.exclude(pk__in=LegalHold.objects.values("case_id")).order_by("closed_at", "id")
+        for case in rows.only("pk", "reference", "closed_at"):
+            if case.pk not in done:
+                due.append(Due("case", case.pk, case.reference, rule, case.closed_at or now))
+    return due
+
+
+def _due_screenings(rules: list[RetentionRule], now: dt.datetime) -> list[Due]:
+    screening_model = apps.get_model("screening", "Screening")
+    due: list[Due] = []
+    for rule in (r for r in rules if r.kind == "screening"):
+        cutoff = now - relativedelta(months=rule.after_months)
+        rows = screening_model.objects.filter(case__isnull=True, created_at__lt=cutoff)
+        for row in rows.order_by("created_at", "id").only("pk", "created_at"):
+            due.append(Due("screening", row.pk, f"screening #{row.pk}", rule, row.created_at))
+    return due
+
+
+def due_records(rules: list[RetentionRule], *, now: dt.datetime) -> list[Due]:
+    """Every record the rules make due at `now`, cases first, oldest first; held cases and
+    records already anonymised are left out."""
+    return _due_cases(rules, now) + _due_screenings(rules, now)
+
+
+# --- Anonymising a case -----------------------------------------------------------------------
+
+
+def _blanks(model: type[Model]) -> dict[str, Any]:
+    """The empty value of each encrypted field of a model, except the codes kept."""
+    meta = model._meta
+    values: dict[str, Any] = {}
+    for field in meta.concrete_fields:
+        if (meta.app_label, meta.model_name, field.name) in KEPT:
+            continue
+        if isinstance(field, EncryptedTextField):
+            values[field.name] = ""
+        elif isinstance(field, EncryptedJSONField):
+            values[field.name] = None if field.null else {}
+    return values
+
+
+def _children(model: type[Model]) -> list[tuple[type[Model], str]]:
+    """(model, field name) of every model holding a foreign key to `model`."""
+    found = []
+    for other in apps.get_models():
+        for field in other._meta.concrete_fields:
+            if isinstance(field, models.ForeignKey) and field.related_model is model:
+                found.append((other, field.name))
+    return found
+
+
+def _blank_case_records(case: Any) -> list[str]:
+    """Empty every encrypted field of the rows hanging from the case (at any depth); return
+    the models touched, for the tombstone."""
+    touched: list[str] = []
+    queue: deque[tuple[type[Model], QuerySet[Any]]] = deque(
+        [(type(case), type(case).objects.filter(pk=case.pk))]
+    )
+    seen: set[type[Model]] = set()
+    while queue:
+        model, rows = queue.popleft()
+        if model in seen or model is LegalHold:
+            continue
+        seen.add(model)
+        blanks = _blanks(model)
+        if blanks and rows.update(**blanks):
+            touched.append(model._meta.label_lower)
+        for child, field_name in _children(model):
+            queue.append(
+                (child, child._default_manager.filter(**{f"{field_name}__in": rows.values("pk")}))
+            )
+    return sorted(touched)
+
+
+def _anonymise_person(case: Any) -> bool:
+    """Empty the person's identifying fields and blind indexes, unless another case of theirs
+    is still kept (open, held, or not yet due)."""
+    others = type(case).objects.filter(person_id=case.person_id).exclude(pk=case.pk)
+    if others.exclude(pk__in=_done("case")).exists():
+        return False
+    person_model = apps.get_model("people", "Person")
+    person_model.objects.filter(pk=case.person_id).update(**PERSON_BLANKS)
+    apps.get_model("people", "PersonIdentifier").objects.filter(person_id=case.person_id).delete()
+    return True
+
+
+def _case_aggregates(case: Any) -> dict[str, Any]:
+    return {
+        "country": case.country_id,
+        "agency": case.agency_id,
+        "opened_year": case.opened_at.year,
+        "closed_year": case.closed_at.year if case.closed_at else None,
+        "closure_reason": case.closure_reason,
+    }
+
+
+def anonymise_case(due: Due, *, actor: Model | None) -> RetentionTombstone:
+    """Anonymise one case a rule made due.
+
+    Effects, in one transaction: re-checks that the case is closed and not held (a hold set
+    or a reopening since the listing wins: `HeldError`, nothing changed); empties every
+    encrypted field hanging from the case, and the person's names, birth date, documents,
+    phone and blind indexes (unless another case of theirs is kept); writes the
+    tombstone with aggregates and a `retention.applied` audit event with ids and codes.
+    """
+    case_model = apps.get_model("people", "Case")
+    with transaction.atomic():
+        case = case_model.objects.select_for_update().get(pk=due.record_id)
+        if LegalHold.objects.filter(case_id=case.pk).exists() or case.status != "closed":
+            raise HeldError(due.label)
+        aggregates = _case_aggregates(case)
+        tombstone = RetentionTombstone.objects.create(
+            kind="case",
+            record_id=str(case.pk),
+            rule=due.rule.id,
+            action="anonymise",
+            aggregates=aggregates,
+        )
+        touched = _blank_case_records(case)
+        person = _anonymise_person(case)
+        tombstone.aggregates = {**aggregates, "person_anonymised": person, "records": touched}
+        tombstone.save(update_fields=["aggregates"])
+        payload = {"rule": due.rule.id, "action": "anonymise", "tombstone": tombstone.pk}
+        record_event(AuditAction.RETENTION_APPLIED, actor=actor, subject=case, payload=payload)
+    return tombstone
+
+
+class HeldError(RuntimeError):
+    """The record changed since it was listed (held, or reopened): retention left it alone."""
+
+
+# --- Erasing a screening ----------------------------------------------------------------------
+
+
+def erase_screening(due: Due, *, actor: Model | None) -> RetentionTombstone:
+    """Erase one unattached screening a rule made due: its row and its decisions. Effects, in
+    one transaction: the tombstone (country, agency, year, urgency, protocol), a
+    `retention.applied` audit event, the deletion. Raises `HeldError` when it was attached
+    to a case since the listing."""
+    screening_model = apps.get_model("screening", "Screening")
+    with transaction.atomic():
+        row = screening_model.objects.select_for_update().get(pk=due.record_id)
+        if row.case_id is not None:
+            raise HeldError(due.label)
+        aggregates = {
+            "country": row.country_id,
+            "agency": row.agency_id,
+            "year": row.created_at.year,
+            "urgency": row.urgency,
+            "protocol": row.protocol_id,
+            "status": row.status,
+        }
+        tombstone = RetentionTombstone.objects.create(
+            kind="screening",
+            record_id=str(row.pk),
+            rule=due.rule.id,
+            action="erase",
+            aggregates=aggregates,
+        )
+        payload = {"rule": due.rule.id, "action": "erase", "tombstone": tombstone.pk}
+        record_event(AuditAction.RETENTION_APPLIED, actor=actor, subject=row, payload=payload)
+        row.delete()
+    return tombstone
+
+
+def apply_due(due: Due, *, actor: Model | None) -> RetentionTombstone:
+    """Anonymise or erase one due record, each in its own transaction."""
+    if due.kind == "case":
+        return anonymise_case(due, actor=actor)
+    return erase_screening(due, actor=actor)
