@@ -40,6 +40,8 @@ def setup_django(database_url: str = "") -> None:
     os.environ["AMPARO_DATA_DIR"] = tempfile.mkdtemp(prefix="amparo-bench-")
     os.environ["AMPARO_KEYS"] = Fernet.generate_key().decode()
     os.environ["AMPARO_INDEX_KEY"] = "a" * 43 + "="
+    os.environ["AMPARO_AUDIT_KEY"] = "b" * 43 + "="
+    os.environ["AMPARO_CHECKPOINT_KEY"] = "c" * 43 + "="
     os.environ["AMPARO_REQUIRE_2FA"] = "false"
     os.environ["AMPARO_LOCKOUT_ENABLED"] = "false"
     os.environ["DJANGO_SETTINGS_MODULE"] = "amparo.settings"
