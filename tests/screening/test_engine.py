@@ -13,7 +13,11 @@ from amparo.screening.engine import (
 from amparo.screening.protocol import Protocol
 from tests.screening.builders import adult, child
 
-ENFORCEMENT = {"us-ice", "us-cbp", "ca-cbsa"}
+ENFORCEMENT = {
+    "us-ice", "us-cbp", "ca-cbsa", "mx-inm", "mx-upmrip", "gt-igm", "hn-inm", "sv-dgme",
+    "cr-dgme", "ni-dgme", "pa-snm", "do-dgm", "bz-immigration", "pa-senafront",
+}  # fmt: skip
+NOT_TARGETS = {"cr-tam", "us-eoir", "gt-minex", "sv-mrree", "gt-conamigua"}
 RCM_COUNTRIES = ["BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US"]
 
 
@@ -304,15 +308,15 @@ def test_enforcement_agencies_never_appear_in_referrals(protocol: Protocol, coun
     answers = everything_true(protocol, country_of_identification=country, nationality="GT")
     for fear in (True, False):
         result = evaluate(protocol, {**answers, "fear_of_return": fear}, lang="en")
-        assert agency_codes(result) & ENFORCEMENT == set()
+        assert agency_codes(result) & (ENFORCEMENT | NOT_TARGETS) == set()
 
 
-def test_other_migration_authorities_are_still_referred_in_the_united_states(
-    protocol: Protocol,
-) -> None:
-    result = evaluate(protocol, adult(abandoned_by_smuggler=True, country_of_identification="US"))
-    migration = next(r for r in result.referrals if r.kind == "migration_authority")
-    assert [agency.code for agency in migration.agencies] == ["us-eoir"]
+def test_immigration_courts_and_tribunals_are_never_referred(protocol: Protocol) -> None:
+    for country in ("US", "CR"):
+        answers = adult(abandoned_by_smuggler=True, country_of_identification=country)
+        result = evaluate(protocol, answers)
+        migration = next(r for r in result.referrals if r.kind == "migration_authority")
+        assert migration.agencies == ()
 
 
 def test_agencies_no_longer_active_are_never_referred(protocol: Protocol) -> None:

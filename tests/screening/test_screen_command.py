@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from amparo.screening.engine import evaluate
-from amparo.screening.protocol import Protocol
+from amparo.screening.protocol import Protocol, load_protocol
 from tests.screening.builders import adult, child
 
 
@@ -45,8 +45,9 @@ def amparo(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
 def test_screen_prints_the_result_as_json(protocol: Protocol, tmp_path: Path) -> None:
     path = answers_file(tmp_path, child())
     printed = json.loads(screen("--answers", str(path), "--lang", "en"))
-    assert printed == evaluate(protocol, child(), lang="en").to_dict()
-    assert printed["protocol"] == {"id": "rcm-2013", "version": "1.0", "hash": protocol.sha256}
+    current = load_protocol("rcm-2013")
+    assert printed == evaluate(current, child(), lang="en").to_dict()
+    assert printed["protocol"] == {"id": "rcm-2013", "version": "1.1", "hash": current.sha256}
     assert [p["code"] for p in printed["profiles"]] == ["unaccompanied_child"]
 
 

@@ -24,16 +24,17 @@ from amparo.people.models import Case
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 from amparo.referrals.domain.minimum_data import snapshot
+from amparo.referrals.domain.notifications import notify_receivers, notify_sender
 from amparo.referrals.domain.safety import (
     NAMED_CONSENT_KINDS,
     Refusal,
     check_draft_allowed,
     check_recipient_allowed,
 )
-from amparo.referrals.domain.notifications import notify_receivers, notify_sender
 from amparo.referrals.enums import ReferralStatus as R
 from amparo.referrals.enums import ServiceCategory, ServiceStatus, Urgency
 from amparo.referrals.models import Referral, Service
+
 
 def basis_for_referral(case: Case, recipient: Agency) -> Consent | None:
     """The consent or legal basis that allows sending this case's data to this recipient.

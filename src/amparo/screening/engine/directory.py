@@ -28,6 +28,9 @@ class AgencyRef:
     represents: str | None = None
     enforcement: bool = False
     active: bool = True
+    # False for institutions that are no referral destination (tribunals, foreign ministries):
+    # `referral_target: false` in accounts/reference/agencies.yaml.
+    referral_target: bool = True
 
     def to_dict(self, lang: str) -> dict[str, str]:
         """The agency for a result: the English name in English, else the official name."""
@@ -78,6 +81,23 @@ def agency_ref(agency: "Agency", today: dt.date | None = None) -> AgencyRef:
         represents=agency.represents_id,
         enforcement=agency.enforcement,
         active=agency.active and not expired,
+        referral_target=agency.code not in not_referral_targets(),
+    )
+
+
+@functools.cache
+def not_referral_targets() -> frozenset[str]:
+    """Codes of the agencies marked `referral_target: false` in the reference file."""
+    # Imported here, as in `reference_directory`: the answer checks need no accounts models.
+    from amparo.accounts.domain.reference import AGENCIES_FILE
+    from amparo.lib.datafiles import read_data_file
+
+    data = read_data_file(AGENCIES_FILE)
+    return frozenset(
+        item["code"]
+        for items in data.values()
+        for item in items or []
+        if item.get("referral_target", True) is False
     )
 
 

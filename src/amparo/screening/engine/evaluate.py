@@ -223,8 +223,9 @@ def _withheld(reason: ConsularReason) -> ConsularNotification:
 
 
 def _referable(agency: AgencyRef) -> bool:
-    # Enforcement bodies are never a referral, whatever the directory holds.
-    return agency.active and not agency.enforcement
+    # Enforcement bodies, tribunals and the like are never a referral, whatever the directory
+    # holds (non-refoulement; agencies.yaml `enforcement` and `referral_target`).
+    return agency.active and not agency.enforcement and agency.referral_target
 
 
 def _referrals(
