@@ -44,6 +44,7 @@ class ItemStatus(models.TextChoices):
 class ApprovalKind(models.TextChoices):
     CLOSE_CASE = "close_case", _("Close the case")
     PLAN = "plan", _("Case plan with high or emergency concern")
+    ERASURE = "erasure", _("Erase the person's data on their request")
 
 
 class ApprovalDecision(models.TextChoices):

@@ -4,6 +4,7 @@ from amparo.web.views import admin, auth, cases, casework, editing, home, referr
 from amparo.web.views import dedup as dedup_views
 from amparo.web.views import federation as federation_views
 from amparo.web.views import fieldwork as fieldwork_views
+from amparo.web.views import subject as subject_views
 
 app_name = "web"
 
@@ -24,6 +25,17 @@ urlpatterns = [
     path("cases/<int:case_id>/close/", casework.close, name="case_close"),
     path("cases/<int:case_id>/reopen/", casework.reopen, name="case_reopen"),
     path("cases/<int:case_id>/person/", editing.person_edit, name="person_edit"),
+    path("cases/<int:case_id>/subject/", subject_views.subject_rights, name="subject_rights"),
+    path(
+        "cases/<int:case_id>/subject/export.json",
+        subject_views.subject_export_json,
+        name="subject_export_json",
+    ),
+    path(
+        "cases/<int:case_id>/subject/export.pdf",
+        subject_views.subject_export_pdf,
+        name="subject_export_pdf",
+    ),
     path("cases/<int:case_id>/plan/", editing.plan_edit, name="plan_edit"),
     path("cases/<int:case_id>/plan/agree/", editing.plan_agree, name="plan_agree"),
     path("cases/<int:case_id>/consents/new/", casework.consent_new, name="consent_new"),

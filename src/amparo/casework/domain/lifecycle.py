@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.casework.domain.consent import valid_basis_for
+from amparo.casework.domain.subject import erase_on_request
 from amparo.casework.enums import (
     ApprovalDecision,
     ApprovalKind,
@@ -159,6 +160,8 @@ def decide_approval(
                 reason=str(approval.details["reason"]),
                 expected_version=expected_version,
             )
+        if approve and approval.kind == ApprovalKind.ERASURE:
+            erase_on_request(approval, actor=actor)
         if approval.kind == ApprovalKind.PLAN:
             status = PlanStatus.AGREED if approve else PlanStatus.DRAFT
             CasePlan.objects.filter(case=case).update(

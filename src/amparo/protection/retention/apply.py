@@ -6,19 +6,19 @@ name (`apps.get_model`), never imported. A case under legal hold is never due.
 """
 
 import datetime as dt
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
-from django.db import models, transaction
-from django.db.models import Model, QuerySet
+from django.db import transaction
+from django.db.models import Model
 
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 from amparo.protection.fields import EncryptedJSONField, EncryptedTextField
 from amparo.protection.retention.models import LegalHold, RetentionTombstone
+from amparo.protection.retention.records import case_records
 from amparo.protection.retention.rules import RetentionRule
 
 # Codes kept when a case is anonymised: encrypted, and what statistics count by profile and
@@ -106,36 +106,14 @@ def _blanks(model: type[Model]) -> dict[str, Any]:
     return values
 
 
-def _children(model: type[Model]) -> list[tuple[type[Model], str]]:
-    """(model, field name) of every model holding a foreign key to `model`."""
-    found = []
-    for other in apps.get_models():
-        for field in other._meta.concrete_fields:
-            if isinstance(field, models.ForeignKey) and field.related_model is model:
-                found.append((other, field.name))
-    return found
-
-
 def _blank_case_records(case: Any) -> list[str]:
     """Empty every encrypted field of the rows hanging from the case (at any depth); return
     the models touched, for the tombstone."""
-    touched: list[str] = []
-    queue: deque[tuple[type[Model], QuerySet[Any]]] = deque(
-        [(type(case), type(case).objects.filter(pk=case.pk))]
-    )
-    seen: set[type[Model]] = set()
-    while queue:
-        model, rows = queue.popleft()
-        if model in seen or model is LegalHold:
-            continue
-        seen.add(model)
+    touched = []
+    for model, rows in case_records(case):
         blanks = _blanks(model)
         if blanks and rows.update(**blanks):
             touched.append(model._meta.label_lower)
-        for child, field_name in _children(model):
-            queue.append(
-                (child, child._default_manager.filter(**{f"{field_name}__in": rows.values("pk")}))
-            )
     return sorted(touched)
 
 
@@ -175,20 +153,27 @@ def anonymise_case(due: Due, *, actor: Model | None) -> RetentionTombstone:
         case = case_model.objects.select_for_update().get(pk=due.record_id)
         if LegalHold.objects.filter(case_id=case.pk).exists() or case.status != "closed":
             raise HeldError(due.label)
-        aggregates = _case_aggregates(case)
-        tombstone = RetentionTombstone.objects.create(
-            kind="case",
-            record_id=str(case.pk),
-            rule=due.rule.id,
-            action="anonymise",
-            aggregates=aggregates,
-        )
-        touched = _blank_case_records(case)
-        person = _anonymise_person(case)
-        tombstone.aggregates = {**aggregates, "person_anonymised": person, "records": touched}
-        tombstone.save(update_fields=["aggregates"])
-        payload = {"rule": due.rule.id, "action": "anonymise", "tombstone": tombstone.pk}
-        record_event(AuditAction.RETENTION_APPLIED, actor=actor, subject=case, payload=payload)
+        return anonymise_locked_case(case, rule=due.rule.id, actor=actor)
+
+
+def anonymise_locked_case(case: Any, *, rule: str, actor: Model | None) -> RetentionTombstone:
+    """Anonymise a case the caller has locked and checked (retention, or erasure on the
+    person's request with `rule="subject-request"`), inside the caller's transaction.
+
+    Effects: the tombstone with aggregates, every encrypted field hanging from the case
+    emptied, the person anonymised unless another case of theirs is kept, and a
+    `retention.applied` audit event naming the rule and the tombstone.
+    """
+    aggregates = _case_aggregates(case)
+    tombstone = RetentionTombstone.objects.create(
+        kind="case", record_id=str(case.pk), rule=rule, action="anonymise", aggregates=aggregates
+    )
+    touched = _blank_case_records(case)
+    person = _anonymise_person(case)
+    tombstone.aggregates = {**aggregates, "person_anonymised": person, "records": touched}
+    tombstone.save(update_fields=["aggregates"])
+    payload = {"rule": rule, "action": "anonymise", "tombstone": tombstone.pk}
+    record_event(AuditAction.RETENTION_APPLIED, actor=actor, subject=case, payload=payload)
     return tombstone
 
 
