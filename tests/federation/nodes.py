@@ -245,3 +245,49 @@ def route_accept_and_report(agency_code: str) -> str:
     flow.decide_received_referral(row, actor=officer, accept=True)
     flow.report_received_outcome(row, actor=officer, outcome="Care continued at a clinic.")
     return row.status
+
+
+def approve_referrals(agency_code: str, count: int) -> float:
+    """For the delivery benchmark: `count` referrals of one synthetic case, each drafted and
+    approved (sealed and queued) through the domain; returns the seconds it took."""
+    import time as clock
+
+    from amparo.accounts.models import Agency
+    from amparo.federation.domain.crossborder import (
+        approve_cross_border_referral,
+        draft_cross_border_referral,
+    )
+    from amparo.federation.models import CrossBorderReferral
+
+    first = approve_a_referral(agency_code)
+    referral = CrossBorderReferral.objects.select_related("case", "drafted_by").get(pk=first)
+    focal = referral.approved_by
+    recipient = Agency.objects.get(code=agency_code)
+    started = clock.perf_counter()
+    for _ in range(count - 1):
+        draft = draft_cross_border_referral(
+            referral.case,
+            actor=referral.drafted_by,
+            recipient_agency=recipient,
+            kind="continuity_of_care",
+        )
+        approve_cross_border_referral(draft, actor=focal)  # type: ignore[arg-type]
+    return clock.perf_counter() - started
+
+
+def receipts_recorded() -> int:
+    from amparo.federation.models import OutboundEnvelope
+
+    return OutboundEnvelope.objects.filter(kind="referral", receipt_at__isnull=False).count()
+
+
+def approval_to_receipt_ms() -> list[float]:
+    from amparo.federation.models import CrossBorderReferral, OutboundEnvelope
+
+    approved = dict(CrossBorderReferral.objects.values_list("envelope_id", "approved_at"))
+    return [
+        (receipt - approved[envelope]).total_seconds() * 1000
+        for envelope, receipt in OutboundEnvelope.objects.filter(
+            kind="referral", receipt_at__isnull=False
+        ).values_list("envelope_id", "receipt_at")
+    ]

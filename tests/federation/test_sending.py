@@ -187,7 +187,9 @@ def test_the_envelope_holds_the_minimum_data_the_consent_proof_and_nothing_else(
         "interpreter": False,
         "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
     }
-    assert str(approved.case.pk) not in content["case_ref"]
+    # A keyed hash of the case id: stable for answers, meaningless without this node's keys.
+    assert content["case_ref"] == crossborder.opaque_case_reference(approved.case)
+    assert len(content["case_ref"]) == 24
     assert approved.case.reference not in json.dumps(content)
     assert "HX1234567" not in json.dumps(content)  # the passport is not in this type's set
 

@@ -187,7 +187,7 @@ def export_pending(peer: Peer) -> dict[str, Any]:
     node = this_node()
     with transaction.atomic():
         pending = (
-            OutboundEnvelope.objects.select_for_update()
+            OutboundEnvelope.objects.select_for_update(of=("self",))
             .filter(peer=peer, status=OutboxStatus.PENDING, expires_at__gt=timezone.now())
             .select_related("referral")
             .order_by("id")
