@@ -83,7 +83,11 @@ def test_the_result_is_stored_in_english_with_every_code(mx_screening: Screening
     assert result["lang"] == "en"
     assert result["profiles"][0]["label"] == "Unaccompanied child or adolescent"
     assert result["urgency"]["reason_codes"] == ["unaccompanied_or_separated_child"]
-    assert result["immediate_action_codes"] == ["notify_child_protection", "inform_rights"]
+    assert result["immediate_action_codes"] == [
+        "notify_child_protection",
+        "inform_rights",
+        "inform_consular_assistance",
+    ]
     assert result["consular_notification"]["reason_code"] == "child"
 
 
