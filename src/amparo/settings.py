@@ -127,7 +127,9 @@ else:
         }
     }
 if not _db_url:
-    DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory, shared with the live server
+    # In-memory, shared with the live server. Named ":memory:" rather than left empty, as
+    # pytest-django recognises an empty name only for Django's own SQLite engine.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
