@@ -49,7 +49,7 @@ def test_an_assessment_keeps_the_catalogue_version_and_the_findings_in_catalogue
         rows,
     ) == (
         "domv",
-        "1.0",
+        "1.1",
         catalogue.sha256,
         [
             ("past_violence_or_abuse", "individual", "risk", "self_report"),
@@ -201,7 +201,7 @@ def test_saving_is_audited_with_ids_codes_and_counts_only(
         "kind": "individual",
         "concern_level": "high",
         "catalogue": "domv",
-        "catalogue_version": "1.0",
+        "catalogue_version": "1.1",
         "findings": 3,
         "risk": 1,
         "protective": 1,

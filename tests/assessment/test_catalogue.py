@@ -86,7 +86,7 @@ def test_the_catalogue_is_loaded_once_and_shared() -> None:
 
 def test_the_catalogue_records_its_id_version_and_hash() -> None:
     catalogue = current_catalogue()
-    assert (catalogue.id, catalogue.version, len(catalogue.sha256)) == ("domv", "1.0", 64)
+    assert (catalogue.id, catalogue.version, len(catalogue.sha256)) == ("domv", "1.1", 64)
 
 
 def test_factor_wording_follows_the_active_language() -> None:
@@ -200,3 +200,11 @@ def test_two_files_with_the_same_id_and_version_are_refused(tmp_path: Path) -> N
         "version",
         "domv-test 1.0 is also in a.yaml",
     )
+
+
+def test_the_catalogue_gives_the_windows_of_post_rape_care_and_the_consular_rule() -> None:
+    factors = current_catalogue().factors
+    guidance = factors["recent_sexual_violence"].guidance.get("en")
+    assert "HIV prevention within 72 hours" in guidance
+    assert "emergency contraception within 120 hours" in guidance
+    assert "whoever they fear there" in factors["consular_protection"].guidance.get("en")
