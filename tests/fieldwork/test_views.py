@@ -48,8 +48,8 @@ def test_the_administrator_registers_a_webhook_and_sees_its_secret_once(
     login: Callable[[User], Client], administrator: User
 ) -> None:
     client = login(administrator)
-    response = client.post("/webhooks/", _form(), HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    response = client.post("/webhooks/", _form(), HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert response.redirect_chain == [("/webhooks/", 302)]
     webhook = Webhook.objects.get()
     assert webhook.secret in response.content.decode()
     assert webhook.secret not in client.get("/webhooks/").content.decode()
@@ -59,12 +59,41 @@ def test_the_administrator_registers_a_webhook_and_sees_its_secret_once(
     )
 
 
+def test_a_refresh_after_registering_registers_nothing_more(
+    login: Callable[[User], Client], administrator: User
+) -> None:
+    client = login(administrator)
+    first = client.post("/webhooks/", _form())
+    assert (first.status_code, first["Location"]) == (302, "/webhooks/")
+    shown = client.get("/webhooks/")  # the browser follows the redirect
+    refreshed = client.get("/webhooks/")  # the user presses F5 on that page
+    webhook = Webhook.objects.get()
+    assert webhook.secret in shown.content.decode()
+    assert webhook.secret not in refreshed.content.decode()
+    assert Webhook.objects.count() == 1
+
+
+def test_the_same_form_posted_again_registers_nothing_more(
+    login: Callable[[User], Client], administrator: User
+) -> None:
+    client = login(administrator)
+    client.post("/webhooks/", _form())
+    again = client.post("/webhooks/", _form(), HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 400
+    assert again.context["form"].errors == {
+        "url": ["This address already receives this agency's events: disable that webhook first."]
+    }
+    assert "whsec_" not in again.content.decode()
+    assert Webhook.objects.count() == 1
+
+
 def test_an_enforcement_partner_is_not_offered_and_a_bad_url_is_named(
     login: Callable[[User], Client], administrator: User
 ) -> None:
     client = login(administrator)
     inm = Agency.objects.get(code="mx-inm").pk
     response = client.post("/webhooks/", _form(partner=inm))
+    assert response.status_code == 400
     assert set(response.context["form"].errors) == {"partner"}
     response = client.post("/webhooks/", _form(url="http://partner.example/x"))
     assert response.context["form"].errors == {

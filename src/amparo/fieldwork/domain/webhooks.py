@@ -88,6 +88,11 @@ def _check_webhook(agency: Agency, partner: Agency, url: str, events: list[str])
         errors["events"] = [_("Choose at least one of the events offered.")]
     if partner.enforcement:
         errors["partner"] = [_("Events are never sent to a body with detention or removal powers.")]
+    if Webhook.objects.filter(agency=agency, url=url, active=True).exists():
+        # A second registration of the same receiver (a re-sent form) would deliver twice.
+        errors.setdefault("url", []).append(
+            _("This address already receives this agency's events: disable that webhook first.")
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -99,7 +104,8 @@ def register_webhook(
 
     The secret is returned once, to be given to the partner; it is stored encrypted and never
     shown again. Raises `PermissionDenied` unless the actor administers the agency, and
-    `ValidationError` naming the field for a bad URL, no known event, or an enforcement body.
+    `ValidationError` naming the field for a bad URL, an address that already receives the
+    agency's events (a form sent twice), no known event, or an enforcement body.
 
     Effects: the webhook row; a `webhook.registered` audit event (agency, partner, events);
     one transaction.

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import Agency
@@ -22,6 +22,8 @@ from amparo.fieldwork.domain.webhooks import (
 from amparo.fieldwork.interfaces.forms import WebhookForm
 
 DELIVERIES_SHOWN = 200
+# The session key of a webhook secret waiting to be shown once, on the page after registering.
+_SECRET_TO_SHOW_KEY = "fieldwork.new_webhook_secret"  # noqa: S105 (a session key, not a secret)
 
 
 def _agencies(request: AuthenticatedHttpRequest) -> list[int]:
@@ -32,10 +34,13 @@ def _agencies(request: AuthenticatedHttpRequest) -> list[int]:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def webhooks(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The list and the registration form. A registration redirects (post/redirect/get): the
+    new secret waits in the session for the next page, which shows it once and forgets it, so
+    a refresh neither registers the webhook again nor shows the secret again."""
     agencies = Agency.objects.filter(pk__in=_agencies(request)).order_by("code")
     form = WebhookForm(request.POST or None, agencies=agencies)
-    secret = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -50,9 +55,16 @@ def webhooks(request: AuthenticatedHttpRequest) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            form = WebhookForm(agencies=agencies)
-    context = {"form": form, "secret": secret, "webhooks": webhooks_visible_to(request.user)}
-    return render(request, "web/fieldwork/webhooks.html", context)
+            request.session[_SECRET_TO_SHOW_KEY] = secret
+            return redirect("web:webhooks")
+    context = {
+        "form": form,
+        "secret": request.session.pop(_SECRET_TO_SHOW_KEY, "") if request.method != "POST" else "",
+        "webhooks": webhooks_visible_to(request.user),
+    }
+    return render(
+        request, "web/fieldwork/webhooks.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
