@@ -8,45 +8,10 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
-from amparo.accounts.domain.users import create_staff_user
-from amparo.accounts.enums import Role
-from amparo.accounts.models import Agency, User
+from amparo.accounts.models import User
 from amparo.people.models import Case
-from tests.conftest import make_case
 
 K = 11
-
-
-def _staff(username: str, agency: str, role: Role) -> User:
-    return create_staff_user(
-        username=username,
-        password="synthetic-test-password-1",
-        memberships=[(Agency.objects.get(code=agency), role)],
-    )
-
-
-@pytest.fixture
-def cases(mx_caseworker: User, gt_caseworker: User) -> list[Case]:
-    """12 Mexican cases (published) and 3 Guatemalan ones (small: must never show as 3)."""
-    made = [
-        make_case(actor=mx_caseworker, agency_code="mx-oim", given=f"Mxfake{i}", surname="Synth")
-        for i in range(12)
-    ]
-    made += [
-        make_case(actor=gt_caseworker, agency_code="gt-oim", given=f"Gtfake{i}", surname="Synth")
-        for i in range(3)
-    ]
-    return made
-
-
-@pytest.fixture
-def analyst(reference: None) -> User:
-    return _staff("ana.analyst", "mx-oim", Role.REGIONAL_ANALYST)
-
-
-@pytest.fixture
-def mx_focal(reference: None) -> User:
-    return _staff("fausto.focal", "mx-oim", Role.FOCAL_POINT)
 
 
 def _csv(client: Client, url: str) -> list[list[str]]:

@@ -87,6 +87,7 @@ def mexican_data(mx_case: Case, mx_caseworker: User, mx_supervisor: User) -> dic
         "candidate_id": str(duplicate.pk),  # a likely duplicate in the review queue
         "action": "accept",
         "table_id": "screenings_by_profile",  # statistics tables (scoped, suppressed)
+        "series": "node-screenings",  # surge flags of this node's own counts
         "assessment_id": str(assessment.pk),
         "case_id": str(mx_case.pk),
         "consent_id": str(consent.pk),

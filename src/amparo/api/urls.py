@@ -16,6 +16,7 @@ from amparo.api.fieldwork import router as fieldwork_router
 from amparo.api.referrals import router as referrals_router
 from amparo.api.schemas import ErrorOut
 from amparo.api.screening import router as screening_router
+from amparo.api.stats import router as stats_router
 from amparo.api.training import router as training_router
 from amparo.casework.errors import CaseworkError
 from amparo.lib.conflicts import EditConflict
@@ -122,4 +123,5 @@ def edit_conflict(request: HttpRequest, error: EditConflict) -> HttpResponse:
 api.add_router("/screenings", screening_router)
 api.add_router("/training", training_router)
 api.add_router("/fieldwork", fieldwork_router)
+api.add_router("/stats", stats_router)
 api.add_router("/", dedup_router)

@@ -4,16 +4,11 @@ Every number comes from `stats.domain.tables.build_release`, already suppressed;
 `stats.domain.scope.get_scope_for` (404 for anyone without a statistics role or scope).
 """
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
 
 from amparo.accounts.http import AuthenticatedHttpRequest
-from amparo.accounts.models import Country
-from amparo.people.enums import Sex
-from amparo.referrals.enums import ServedProfile
 from amparo.stats.domain.queries import all_series, received_aggregates, surges_for
 from amparo.stats.domain.scope import (
     COUNTRY,
@@ -24,38 +19,9 @@ from amparo.stats.domain.scope import (
     scopes_for,
 )
 from amparo.stats.domain.tables import Filters, Release, build_release
-from amparo.stats.enums import AgeBand
 from amparo.stats.interfaces import exports
+from amparo.stats.interfaces.forms import FilterForm
 from amparo.stats.routers import is_regional_node
-
-_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
-_FILTERS = ("start", "end", "country", "profile", "sex", "age_band")
-
-
-class FilterForm(forms.Form):
-    scope = forms.ChoiceField(label=gettext_lazy("Scope"), required=False)
-    start = forms.RegexField(
-        label=gettext_lazy("From (YYYY-MM)"), regex=_MONTH, required=False, max_length=7
-    )
-    end = forms.RegexField(
-        label=gettext_lazy("To (YYYY-MM)"), regex=_MONTH, required=False, max_length=7
-    )
-    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
-    profile = forms.ChoiceField(
-        label=gettext_lazy("Profile"), choices=[("", "—"), *ServedProfile.choices], required=False
-    )
-    sex = forms.ChoiceField(
-        label=gettext_lazy("Sex"), choices=[("", "—"), *Sex.choices], required=False
-    )
-    age_band = forms.ChoiceField(
-        label=gettext_lazy("Age band"), choices=[("", "—"), *AgeBand.choices], required=False
-    )
-
-    def __init__(self, *args: object, scopes: list[str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["scope"].choices = [(s, SCOPE_LABELS[s]) for s in scopes]
-        countries = [(c.code, c.name) for c in Country.objects.all()]
-        self.fields["country"].choices = [("", "—"), *countries]
 
 
 def _release(request: AuthenticatedHttpRequest) -> tuple[Scope, Release | None, FilterForm]:
@@ -68,7 +34,7 @@ def _release(request: AuthenticatedHttpRequest) -> tuple[Scope, Release | None, 
         return get_scope_for(request.user, None), None, form
     data = form.cleaned_data if request.GET else {}
     scope = get_scope_for(request.user, data.get("scope") or None)
-    filters = Filters(**{name: data.get(name, "") for name in _FILTERS})
+    filters = form.filters() if request.GET else Filters()
     return scope, build_release(scope, filters), form
 
 

@@ -1,0 +1,123 @@
+"""Statistics endpoints, mounted at /api/stats: the dashboard's published tables and the
+surge flags, through the same gate (`stats.domain.scope.get_scope_for`), filters and domain
+reads as the pages.
+
+A supervisor reads her agency, a national focal point his country, the regional analyst the
+region; anyone else gets 404, the same answer as for a table that does not exist. Every value
+is already suppressed (`value` null where suppressed), exactly as the dashboard shows it.
+"""
+
+from typing import Any
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from amparo.accounts.http import AuthenticatedHttpRequest
+from amparo.stats.domain.queries import OWN_SERIES, get_series, surges_for
+from amparo.stats.domain.scope import AGENCY, Scope, get_scope_for, scopes_for
+from amparo.stats.domain.tables import DASHBOARD, Release, build_release
+from amparo.stats.interfaces.forms import read_filters
+from amparo.stats.routers import is_regional_node
+
+router = Router(tags=["statistics"])
+
+
+class FiltersIn(Schema):
+    scope: str = Field("", description="agency, country or region; default: the broadest held.")
+    start: str = Field("", description="First month, YYYY-MM (inclusive).")
+    end: str = Field("", description="Last month, YYYY-MM (inclusive).")
+    country: str = Field("", description="Country code, e.g. MX.")
+    profile: str = Field("", description="Profile code.")
+    sex: str = Field("", description="Sex code.")
+    age_band: str = Field("", description="0-11, 12-17, 18-59, 60+ or unknown.")
+
+
+class CellOut(Schema):
+    value: int | None = Field(description="Null where suppressed.")
+    suppressed: bool
+
+
+class TableOut(Schema):
+    """The shape `amparo stats table --format json` prints: each cell and margin carries its
+    dimension codes, `value` (null where suppressed) and `suppressed`."""
+
+    k: int
+    cells: list[dict[str, Any]]
+    row_totals: list[dict[str, Any]]
+    column_totals: list[dict[str, Any]]
+    total: CellOut
+
+
+class ReleaseTableOut(TableOut):
+    id: str
+    measure: str
+    by: list[str]
+
+
+class ReleaseOut(Schema):
+    k: int
+    scope: str
+    tables: list[ReleaseTableOut]
+
+
+class FlagOut(Schema):
+    period: str
+    kind: str
+    value: int | None
+    baseline: float | None
+    explanation: str
+
+
+class SurgesOut(Schema):
+    series: str
+    method: str
+    flags: list[FlagOut]
+
+
+def _release(request: AuthenticatedHttpRequest, query: FiltersIn) -> tuple[Scope, Release]:
+    """The gate first (404 without a statistics scope), then the filters (422 naming each)."""
+    scopes = scopes_for(request.user)
+    if not scopes or is_regional_node():
+        raise Http404
+    kind, filters = read_filters(query.dict(), scopes=list(scopes))
+    scope = get_scope_for(request.user, kind)
+    return scope, build_release(scope, filters)
+
+
+@router.get("/tables", response=ReleaseOut)
+def tables(request: AuthenticatedHttpRequest, query: Query[FiltersIn]) -> dict[str, Any]:
+    """Every table of the dashboard as one release (suppressed together)."""
+    scope, release = _release(request, query)
+    return {
+        "k": release.k,
+        "scope": scope.kind,
+        "tables": [
+            {"id": t.spec.id, "measure": t.spec.measure, "by": list(t.spec.by), **t.to_json()}
+            for t in release.tables
+        ],
+    }
+
+
+@router.get("/tables/{table_id}", response=TableOut)
+def table(
+    request: AuthenticatedHttpRequest, table_id: str, query: Query[FiltersIn]
+) -> dict[str, Any]:
+    """One table of the dashboard, exactly as the page and its CSV show it."""
+    if table_id not in {spec.id for spec in DASHBOARD}:
+        raise Http404
+    _scope, release = _release(request, query)
+    return release.table(table_id).to_json()
+
+
+@router.get("/surges/{series}", response=SurgesOut)
+def surges(request: AuthenticatedHttpRequest, series: str) -> dict[str, object]:
+    """Surge flags of a public series or of this node's own counts (`node-screenings`,
+    `node-referrals`, counted in the caller's country or the region): for focal points and
+    the regional analyst, as on their dashboards."""
+    scopes = scopes_for(request.user)
+    if is_regional_node() or not scopes or list(scopes) == [AGENCY]:
+        raise Http404
+    scope = get_scope_for(request.user, None)
+    if series not in OWN_SERIES:
+        get_series(series)  # 404 for an unknown series
+    return surges_for(series, scope)
