@@ -84,13 +84,18 @@ def _ears_c2(view: MonthlyView) -> list[Flag]:
 
 
 def _records(view: MonthlyView) -> list[Flag]:
-    flags, seen = [], []
+    flags: list[Flag] = []
+    seen: list[tuple[Month, int]] = []
     for month, value in sorted(view.months.items()):
         if len(seen) >= 3 and value > max(v for _m, v in seen):
-            previous_month, previous = max(seen, key=lambda item: item[1])
-            words = {"value": _n(value), "previous": _n(previous), "month": _label(previous_month)}
+            (year, number), previous = max(seen, key=lambda item: item[1])
+            words = {"value": _n(value), "previous": _n(previous), "month": MONTHS[number],
+                     "year": year}  # fmt: skip
             explanation = (
-                _("%(value)s is the highest month on record, above %(previous)s in %(month)s.")
+                _(
+                    "%(value)s is the highest month on record, above %(previous)s in "
+                    "%(month)s %(year)s."
+                )
                 % words
             )
             flags.append(Flag(_label(month), SurgeKind.RECORD_MONTH, value, previous, explanation))
