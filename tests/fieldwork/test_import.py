@@ -106,21 +106,27 @@ def test_an_odk_csv_export_imports_and_twice_without_duplicates(
     assert Screening.objects.count() == 2
 
 
-def test_a_submission_of_another_form_version_is_refused_with_a_clear_message(
-    tmp_path: Path, paths: dict[str, str], mx_caseworker: User
+@pytest.mark.parametrize("made_with", ["rcm-2013 1.0", "rcm-2013 0.9"])
+def test_a_submission_of_another_form_version_is_refused_naming_the_form_to_download(
+    tmp_path: Path, paths: dict[str, str], mx_caseworker: User, made_with: str
 ) -> None:
+    """1.0 is still held by the server (old screenings are shown with it), 0.9 never was:
+    both are refused, because answers are evaluated only under the version they were made for
+    and the issue asks to refuse another form version."""
     file = tmp_path / "old.json"
-    file.write_bytes(kobo_json([kobo_submission(paths, child(), form="rcm-2013 0.9")]))
+    file.write_bytes(kobo_json([kobo_submission(paths, child(), form=made_with)]))
     status, out = _run(file)
     assert status == 1
     line = out.splitlines()[0]
     assert line.startswith(f"{file}: line ")
     assert line.endswith(
-        "amparo_protocol: refused: made with form version “rcm-2013 0.9”, but this server "
-        f"screens with “{FORM}”: download the current form (amparo screening xlsform) "
-        "and collect again"
+        f"amparo_protocol: refused: made with the form of “{made_with}”, but this server "
+        f"imports only the current version, “{FORM}”: download the form of version {VERSION} "
+        "(Field collection page, or “amparo screening xlsform --protocol rcm-2013”), deploy "
+        "it in place of the old one, and enter this person's answers again with it"
     )
     assert Screening.objects.count() == 0
+    assert ImportedSubmission.objects.count() == 0
 
 
 def test_a_bad_row_names_its_line_and_field_saves_nothing_and_the_others_import(

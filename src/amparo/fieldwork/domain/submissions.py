@@ -96,10 +96,21 @@ def _protocol_of(submission: Submission) -> Protocol:
         message = _("the form names an unknown protocol “%(form)s”") % {"form": submission.form}
         raise _Refused(message, PROTOCOL_FIELD) from None
     if version != current.version:
+        # Refused, as issue 12 requires, even for an older version this server still holds:
+        # each version is its own set of questions and rules (1.1 split debt bondage from a
+        # smuggler's debt and sends every report of sexual violence to health care at once), so
+        # old answers evaluated now would give a result no protocol version gives.
         message = _(
-            "made with form version “%(form)s”, but this server screens with “%(current)s”: "
-            "download the current form (amparo screening xlsform) and collect again"
-        ) % {"form": submission.form, "current": form_version(current)}
+            "made with the form of “%(form)s”, but this server imports only the current "
+            "version, “%(current)s”: download the form of version %(version)s (Field "
+            "collection page, or “amparo screening xlsform --protocol %(protocol)s”), deploy "
+            "it in place of the old one, and enter this person's answers again with it"
+        ) % {
+            "form": submission.form,
+            "current": form_version(current),
+            "version": current.version,
+            "protocol": current.id,
+        }
         raise _Refused(message, PROTOCOL_FIELD)
     return current
 

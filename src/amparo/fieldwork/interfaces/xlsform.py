@@ -12,6 +12,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from babel import Locale
 
@@ -188,8 +189,8 @@ def xlsform_sheets(protocol: Protocol, *, lang: str = "es") -> Sheets:
     return Sheets(_survey(protocol, langs), _choices(protocol, langs), settings)
 
 
-def write_xlsform(protocol: Protocol, path: Path | str, *, lang: str = "es") -> None:
-    """Write the protocol's XLSForm as an .xlsx workbook."""
+def write_xlsform(protocol: Protocol, path: Path | str | BinaryIO, *, lang: str = "es") -> None:
+    """Write the protocol's XLSForm as an .xlsx workbook, to a file or a binary stream."""
     from openpyxl import Workbook  # heavy: loaded only when a form is written
 
     sheets = xlsform_sheets(protocol, lang=lang)
