@@ -88,6 +88,10 @@ urlpatterns = [
     ),
     path("node/", federation_views.node, name="federation_node"),
     path("users/", admin.user_list, name="user_list"),
+    path("fieldwork/", fieldwork_views.fieldwork_home, name="fieldwork"),
+    path("fieldwork/xlsform/", fieldwork_views.xlsform_download, name="fieldwork_xlsform"),
+    path("fieldwork/import/", fieldwork_views.submissions_import, name="fieldwork_import"),
+    path("fieldwork/htcds/", fieldwork_views.htcds_download, name="fieldwork_htcds"),
     path("webhooks/", fieldwork_views.webhooks, name="webhooks"),
     path("webhooks/deliveries/", fieldwork_views.deliveries, name="webhook_deliveries"),
     path(
