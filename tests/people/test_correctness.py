@@ -129,5 +129,6 @@ def test_a_case_cannot_open_at_an_unknown_or_closed_stage(mx_caseworker: User) -
 def test_a_birth_year_one_year_away_reads_in_the_singular(
     mx_caseworker: User, mx_case: Case
 ) -> None:
-    found = search_persons(mx_caseworker, PersonQuery(given_names="Xiomarafake", birth_year=1991))
+    query = PersonQuery(given_names="Xiomarafake", first_surname="Quetzalsynth", birth_year=1991)
+    found = search_persons(mx_caseworker, query)
     assert "Birth year within 1 year." in found[0].reasons
