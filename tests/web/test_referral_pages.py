@@ -154,3 +154,27 @@ def test_the_case_page_shows_the_feared_country_as_do_not_contact(
     page = login(mx_caseworker).get(f"/cases/{mx_case.pk}/").content.decode()
     assert "Do not contact" in page
     assert "Honduras" in page.split("Do not contact", 1)[1][:600]
+
+
+def test_no_slip_once_the_person_fears_the_recipients_country(
+    login: Callable[[User], Client], mx_caseworker: User, mx_case: Case, comar_officer: User
+) -> None:
+    consulate = Agency.objects.get(code="mx-consulado-hn")
+    record_consent(
+        mx_case,
+        ConsentInput(purpose="sharing", method="written", recipient=consulate),
+        actor=mx_caseworker,
+    )
+    sender = login(mx_caseworker)
+    service = Service.objects.get(organization__agency=consulate)
+    sender.post(
+        f"/cases/{mx_case.pk}/referrals/new/",
+        {"service": str(service.pk), "kind": "documentation", "urgency": "normal"},
+    )
+    referral = Referral.objects.get(case=mx_case)
+    sender.post(f"/referrals/{referral.pk}/send/")
+    assert sender.get(f"/referrals/{referral.pk}/slip.pdf").status_code == 200
+    screen(mx_case, mx_caseworker, fear_of_return=True)
+    refused = sender.get(f"/referrals/{referral.pk}/slip.pdf", follow=True)
+    assert refused.redirect_chain == [(f"/referrals/{referral.pk}/", 302)]
+    assert "The person fears returning to HN" in refused.content.decode()

@@ -296,6 +296,16 @@ def revoke_referral(referral: Referral, *, actor: User) -> Referral:
     return referral
 
 
+def check_data_may_leave(referral: Referral, *, actor: User, step: str) -> None:
+    """Before a slip or an export of a sent referral: the safety rules still allow its
+    recipient (a fear of return recorded after sending stops it). Raises the refusal as a
+    ValidationError, audited; reads only otherwise."""
+    case, agency = referral.case, referral.receiving_agency
+    refusal = check_recipient_allowed(case, agency, referral.kind, approved_by=referral.approved_by)
+    if refusal is not None:
+        refuse(refusal, actor=actor, case=case, to=agency, kind=referral.kind, step=step)
+
+
 def shared_data_visible(referral: Referral, *, on: dt.date | None = None) -> bool:
     """The receiver may read the snapshot only while the basis that allowed it holds (not
     withdrawn, not expired: `basis_holds_on`)."""

@@ -212,6 +212,11 @@ def slip(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
         flow.shared_data_visible(referral) or is_sender(user, referral)
     ):
         raise Http404
+    try:
+        flow.check_data_may_leave(referral, actor=user, step="slip")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("web:referral_detail", referral_id=referral.pk)
     response = HttpResponse(render_referral_slip(user, referral), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{referral.reference}.pdf"'
     return response
