@@ -34,7 +34,9 @@ def test_sexual_violence_unknown_or_within_120_hours_gets_immediate_health_care(
     assert "within 120 hours (5 days)" in care.text
 
 
-@pytest.mark.parametrize(("hours", "level"), [(96, "emergency"), (120, "emergency"), (121, "urgent")])
+@pytest.mark.parametrize(
+    ("hours", "level"), [(96, "emergency"), (120, "emergency"), (121, "urgent")]
+)
 def test_the_emergency_lasts_the_120_hours_of_emergency_contraception(
     current: Protocol, hours: int, level: str
 ) -> None:

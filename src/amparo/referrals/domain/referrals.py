@@ -172,9 +172,7 @@ def send_referral(
     a fear of return recorded since the draft stops it too.
     """
     case, agency = referral.case, referral.receiving_agency
-    refusal = check_recipient_allowed(
-        case, agency, referral.kind, approved_by=referral.approved_by
-    )
+    refusal = check_recipient_allowed(case, agency, referral.kind, approved_by=referral.approved_by)
     if refusal is not None:
         refuse(refusal, actor=actor, case=case, to=agency, kind=referral.kind, step="send")
     basis = basis_for_referral(case, agency)
