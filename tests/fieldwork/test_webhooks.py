@@ -30,6 +30,7 @@ from amparo.referrals.domain.referrals import (
     draft_referral,
     send_referral,
 )
+from amparo.referrals.models import Referral
 from amparo.screening.domain.screenings import attach_to_case, decide_profiles, submit_screening
 from tests.fieldwork.conftest import Receiver
 from tests.screening.builders import adult
@@ -47,7 +48,7 @@ def _hook(administrator: User, url: str, partner: str = "mx-acnur") -> tuple[Web
     )
 
 
-def _referral_to(case: Case, actor: User, code: str) -> object:
+def _referral_to(case: Case, actor: User, code: str) -> Referral:
     agency = Agency.objects.get(code=code)
     record_consent(
         case, ConsentInput(purpose="sharing", method="written", recipient=agency), actor=actor

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from amparo.accounts.models import User
 from amparo.casework.domain.consent import valid_basis_for
 from amparo.casework.enums import ConsentPurpose
 from amparo.fieldwork.enums import DeliveryStatus
@@ -268,3 +270,48 @@ def deliver_due(*, limit: int = 100, now: dt.datetime | None = None) -> Delivery
         outcome = attempt_delivery(delivery, now=moment)
         setattr(counts, outcome, getattr(counts, outcome) + 1)
     return counts
+
+
+# --- Retention --------------------------------------------------------------------------------
+
+# Finished deliveries are kept this long by default: enough to answer a partner who asks what
+# was sent, short enough that the outbox does not grow without end.
+DEFAULT_RETENTION = dt.timedelta(days=90)
+FINISHED = (DeliveryStatus.DELIVERED, DeliveryStatus.WITHHELD, DeliveryStatus.FAILED)
+
+
+def old_deliveries(
+    *, older_than: dt.timedelta, now: dt.datetime | None = None
+) -> QuerySet[Delivery]:
+    """Finished deliveries created before `now - older_than`. A pending delivery is never old:
+    it is still being retried."""
+    cutoff = (now or timezone.now()) - older_than
+    return Delivery.objects.filter(status__in=FINISHED, created_at__lt=cutoff)
+
+
+def prune_deliveries(
+    *, actor: User | None, older_than: dt.timedelta, now: dt.datetime | None = None
+) -> int:
+    """Delete the finished deliveries older than `older_than`; return how many.
+
+    Raises `ValueError` for a period shorter than one day (a typo must not empty the list
+    partners' questions are answered from).
+
+    Effects: the rows deleted; one `retention.applied` audit event with the count, the cut-off
+    time and the statuses deleted (no subject: the rows are gone); one transaction. Nothing is
+    written when no delivery is old enough.
+    """
+    if older_than < dt.timedelta(days=1):
+        raise ValueError("keep webhook deliveries at least one day")
+    moment = now or timezone.now()
+    with transaction.atomic():
+        deleted, _by_model = old_deliveries(older_than=older_than, now=moment).delete()
+        if deleted:
+            payload = {
+                "kind": "webhook_deliveries",
+                "deleted": deleted,
+                "before": (moment - older_than).isoformat(),
+                "statuses": [str(status) for status in FINISHED],
+            }
+            record_event(AuditAction.RETENTION_APPLIED, actor=actor, payload=payload)
+    return deleted
