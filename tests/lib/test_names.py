@@ -72,3 +72,18 @@ def test_the_registration_check_keys_tolerate_the_readme_example() -> None:
     assert name_keys("jose maria hernandes") & registered
     assert comparable("jose maria hernandes") == comparable("José María Hernández")
     assert comparable("Chema Hernández") == comparable("José María Hernández")
+
+
+def test_the_keys_survive_swapped_and_missing_surnames_and_one_misspelled_word() -> None:
+    registered = name_keys("María Guadalupe Hernández López")
+    assert name_keys("María Guadalupe López Hernández") == registered
+    assert name_keys("Ma. Guadalupe Hernandes") & registered
+    assert name_keys("Maria Guadalpue Hernandez Lopez") & registered  # a typo in one word
+
+
+def test_a_name_of_one_word_keeps_a_key() -> None:
+    assert name_keys("Wisline") == {"s:uislin"}
+
+
+def test_different_persons_share_no_key() -> None:
+    assert not name_keys("Wilmer Batres") & name_keys("José María Hernández de la Cruz")

@@ -21,15 +21,19 @@ FIELDS: dict[str, StrOrPromise] = {
     "nationality": _("Nationality"),
     "postcode": _("Postcode"),
     "locality": _("Locality"),
+    "address": _("Address"),
 }
 
 _SAME = _("the same")
 _DIFFERENT = _("different")
+_NAMES_SWAPPED = _("given name and surname swapped")
 LEVELS: dict[str, list[StrOrPromise]] = {
-    "given_name": [_("all the same"), _("the same first name"), _("the same first name by sound"),
+    "given_name": [_("all the same"), _("the same first name"), _NAMES_SWAPPED,
+                   _("the same first name by sound"),
                    _("very similar"), _("one given name in common"), _("somewhat similar"),
                    _DIFFERENT],
     "surnames": [_("both the same"), _("the same, in the other order"), _("the first the same"),
+                 _NAMES_SWAPPED,
                  _("sound the same, or one surname in the other's place"), _("very similar"),
                  _DIFFERENT],
     "birth_date": [_SAME, _("day and month swapped"), _("the year off by one"),
@@ -40,6 +44,7 @@ LEVELS: dict[str, list[StrOrPromise]] = {
     "nationality": [_SAME, _DIFFERENT],
     "postcode": [_SAME, _DIFFERENT],
     "locality": [_SAME, _DIFFERENT],
+    "address": [_SAME, _("very similar"), _("similar"), _DIFFERENT],
 }  # fmt: skip
 
 

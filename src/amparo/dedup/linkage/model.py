@@ -24,6 +24,13 @@ from tqdm import tqdm
 DEFAULT_THRESHOLD = 0.9
 
 
+# Given name written as the surname and the other way round, each perhaps with a typo.
+_NAMES_SWAPPED = (
+    "jaro_winkler_similarity(given1_l, surname_n_r) >= 0.9 "
+    "AND jaro_winkler_similarity(surname_n_l, given1_r) >= 0.9"
+)
+
+
 def _given() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="given_name",
@@ -31,6 +38,7 @@ def _given() -> cl.CustomComparison:
             cll.NullLevel("given1"),
             cll.ExactMatchLevel("given_n", term_frequency_adjustments=True),
             cll.ExactMatchLevel("given1"),
+            cll.CustomLevel(_NAMES_SWAPPED, "given name and surname swapped"),
             cll.ExactMatchLevel("given1_key"),
             cll.JaroWinklerLevel("given1", 0.9),
             cll.CustomLevel(
@@ -55,6 +63,7 @@ def _surnames() -> cl.CustomComparison:
                 "surname_n_l = second_n_r AND second_n_l = surname_n_r", "surnames swapped"
             ),
             cll.ExactMatchLevel("surname_n", term_frequency_adjustments=True),
+            cll.CustomLevel(_NAMES_SWAPPED, "given name and surname swapped"),
             cll.CustomLevel(
                 "surname_key_l = surname_key_r OR surname_n_l = second_n_r "
                 "OR second_n_l = surname_n_r OR married_n_l = surname_n_r "
@@ -122,6 +131,8 @@ def comparisons(optional: list[str]) -> list[Any]:
         chosen.append(cl.ExactMatch("postcode"))
     if "locality" in optional:
         chosen.append(cl.ExactMatch("locality"))
+    if "address" in optional:
+        chosen.append(cl.JaroWinklerAtThresholds("address", [0.95, 0.85]))
     return chosen
 
 
@@ -132,6 +143,12 @@ BLOCKING: list[Any] = [
     block_on("document_n"),
     block_on("phone_n"),
     "l.given1_key = r.given1_key AND l.surname_key = r.second_key",
+    "l.given1_key = r.surname_key AND l.surname_key = r.given1_key",
+    block_on("dob", "postcode"),
+    block_on("dob", "locality"),
+    block_on("address", "postcode"),
+    block_on("surname_n", "postcode"),
+    block_on("given1", "postcode"),
     block_on("surname_key", "second_key", "birth_year"),
 ]
 
@@ -172,7 +189,7 @@ def _train(linker: Linker, frames: int) -> None:
         [block_on("document_n", "birth_year"), block_on("given_n", "surname_n", "dob")],
         recall=0.7,
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6 if frames else 1e6, seed=1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
     for rule in (block_on("given1_key", "surname_key"), block_on("document_n")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(

@@ -16,6 +16,8 @@ linkage model compares each surname with both surnames of the other record.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
 
 from amparo.lib.names.phonetic import sound_key
 from amparo.lib.names.variants import JOINED_PREFIXES, NICKNAMES, PARTICLES, TRANSLITERATIONS
@@ -55,6 +57,11 @@ def given_words(text: str) -> list[str]:
 
 def surname_words(text: str) -> list[str]:
     """Surnames as whole units: particles dropped, 'San Martín' and 'García-López' joined."""
+    return list(_surname_words(text))
+
+
+@lru_cache(maxsize=100_000)  # registries repeat the same surnames again and again
+def _surname_words(text: str) -> tuple[str, ...]:
     found: list[str] = []
     pending = ""
     for word in _words(text):
@@ -68,7 +75,7 @@ def surname_words(text: str) -> list[str]:
         pending = ""
     if pending:
         found.append(pending)
-    return found
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -92,18 +99,27 @@ def normalise_person_name(given: str, surname: str, second_surname: str = "") ->
     name: it is kept apart so that 'Pérez' alone still matches.
     """
     married = ""
-    first = surname_words(surname)
-    if re.search(r"\bde\s", normalise_name(surname)) and len(first) == 2:
-        first, married = first[:1], first[1]
-    second = surname_words(second_surname)
-    if normalise_name(second_surname).startswith("de ") and len(second) == 1 and not married:
-        married, second = second[0], []
+    first: tuple[str, ...]
+    second: tuple[str, ...]
+    first, has_de, _ = _surname_field(surname)
+    if has_de and len(first) == 2:  # her surname, then "de" and his
+        first, married = first[:1], first[-1]
+    second, _, starts_with_de = _surname_field(second_surname)
+    if starts_with_de and len(second) == 1 and not married:
+        married, second = second[0], ()
     return NormalisedName(
         given=tuple(given_words(given)),
         surname=first[0] if first else "",
-        second_surname=" ".join(first[1:] + second),
+        second_surname=" ".join((*first[1:], *second)),
         married_surname=married,
     )
+
+
+@lru_cache(maxsize=100_000)
+def _surname_field(text: str) -> tuple[tuple[str, ...], bool, bool]:
+    """The surname words of a field, whether it holds 'de', whether it starts with it."""
+    plain = normalise_name(text)
+    return _surname_words(text), bool(re.search(r"\bde\s", plain)), plain.startswith("de ")
 
 
 def tokens(full_name: str) -> list[str]:
@@ -116,13 +132,20 @@ def tokens(full_name: str) -> list[str]:
 
 
 def name_keys(full_name: str) -> set[str]:
-    """Blocking keys: the sound key of every word, and its first four letters."""
+    """Blocking keys for the registration check, selective enough for a million persons.
+
+    One key per unordered pair of name words, by sound ('w:') and by the first three letters
+    of the sound ('q:', for a typo later in a word): any two words written alike find the
+    person, whatever their order, with a surname missing or another word misspelled. A name
+    of one word gets that word's key alone.
+    """
+    words = sorted({key for key in (sound_key(w) for w in tokens(full_name)) if len(key) >= 2})
+    if len(words) == 1:
+        return {f"s:{words[0]}"}
     keys: set[str] = set()
-    for word in tokens(full_name):
-        key = sound_key(word)
-        if len(key) >= 2:
-            keys.add(f"s:{key}")
-            keys.add(f"p:{key[:4]}")
+    for one, other in combinations(words, 2):
+        keys.add(f"w:{one}|{other}")
+        keys.add("q:" + "|".join(sorted((one[:3], other[:3]))))
     return keys
 
 

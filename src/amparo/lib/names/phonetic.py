@@ -7,6 +7,7 @@ does, merges too many distinct surnames of the region).
 """
 
 import re
+from functools import lru_cache
 
 # Applied in order to a lower-case word of ASCII letters (accents already removed).
 _RULES: list[tuple[re.Pattern[str], str]] = [
@@ -44,6 +45,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+@lru_cache(maxsize=200_000)  # registries repeat the same words again and again
 def sound_key(word: str) -> str:
     """The sound key of one normalised name word: 'hernandez' and 'ernandes' give 'ernandes'."""
     key = word

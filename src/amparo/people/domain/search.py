@@ -1,12 +1,15 @@
 """Search before create: likely matches for a person about to be registered, with reasons.
 
-Names are encrypted, so candidates are found through blind-indexed blocking keys (sound keys
-of each name word, their prefixes, document numbers, phones) and only those candidates are
-decrypted and scored. The search covers the cases the user may see, nothing else.
+Names are encrypted, so candidates are found through blind-indexed blocking keys (pairs of
+name words by sound and by the start of their sound, from `amparo.lib.names`, the same
+normalisation as the batch linkage model; document numbers; phones), ranked in the database,
+and only the best-ranked candidates are decrypted and scored. The search covers the cases the
+user may see, nothing else.
 """
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rapidfuzz import fuzz
@@ -22,6 +25,7 @@ from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 
 MIN_SCORE = 60
+CANDIDATES = 40  # persons decrypted and scored per check, the best-ranked by shared keys
 
 
 @dataclass(frozen=True)
@@ -67,17 +71,36 @@ def _digests(query: PersonQuery) -> dict[str, set[str]]:
 
 
 def _candidates(user: User, query: PersonQuery) -> dict[int, set[str]]:
-    """Person ids in the user's scope sharing any key, with the kinds of keys they share."""
-    visible_persons = cases_visible_to(user).values("person_id")
-    shared: dict[int, set[str]] = {}
+    """Person ids in the user's scope sharing keys with the query, with the kinds of keys
+    they share: the CANDIDATES that share a document, a phone, then the most name keys.
+
+    Ranking in the database before decrypting keeps the check fast on a large registry:
+    only these few persons are decrypted and scored.
+    """
+    wanted = Q()
     for kind, digests in _digests(query).items():
-        if not digests:
-            continue
-        rows = PersonIdentifier.objects.filter(
-            kind=kind, digest__in=digests, person_id__in=visible_persons
+        if digests:
+            wanted |= Q(kind=kind, digest__in=digests)
+    if not wanted:
+        return {}
+    ranked = (
+        PersonIdentifier.objects.filter(wanted)
+        .filter(person_id__in=cases_visible_to(user).values("person_id"))
+        .values("person_id")
+        .annotate(
+            shared=Count("id"),
+            document=Count("id", filter=Q(kind=IdentifierKind.DOCUMENT)),
+            phone=Count("id", filter=Q(kind=IdentifierKind.PHONE)),
         )
-        for person_id in rows.values_list("person_id", flat=True):
-            shared.setdefault(person_id, set()).add(kind)
+        .order_by("-document", "-phone", "-shared", "person_id")[:CANDIDATES]
+    )
+    shared: dict[int, set[str]] = {}
+    for row in ranked:
+        kinds = shared.setdefault(row["person_id"], {IdentifierKind.NAME_KEY})
+        if row["document"]:
+            kinds.add(IdentifierKind.DOCUMENT)
+        if row["phone"]:
+            kinds.add(IdentifierKind.PHONE)
     return shared
 
 

@@ -1,0 +1,140 @@
+"""The linkage model against a vanilla Splink model on the synthetic population.
+
+Generates N records (`amparo dedup generate`, seed fixed), then runs in a fresh process each:
+- amparo: `amparo dedup link`'s own path (read and check the CSV, normalise, Splink);
+- vanilla: Splink's default comparisons (NameComparison, DateOfBirthComparison, exact match)
+  on the raw columns lower-cased, with the usual blocking rules and the same EM training.
+Prints pairs, precision, recall, F1, wall time and peak memory of each, and the machine.
+
+    .venv/bin/python bench/dedup_population_bench.py --records 1000000
+"""
+
+import argparse
+import json
+import logging
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from _common import machine
+
+THRESHOLD = 0.9
+
+
+def _amparo(path: str) -> list[tuple[str, str]]:
+    import pandas as pd
+
+    from amparo.dedup.linkage.model import link
+    from amparo.dedup.linkage.prepare import model_rows
+    from amparo.dedup.linkage.reading import read_registry
+
+    optional, rows = read_registry(path)
+    pairs = link([pd.DataFrame(model_rows(rows))], optional, threshold=THRESHOLD).pairs
+    return list(zip(pairs.id_l, pairs.id_r, strict=True))
+
+
+def _vanilla(path: str) -> list[tuple[str, str]]:
+    import pandas as pd
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    frame = pd.read_csv(path, dtype=str).rename(columns={"id": "unique_id"})
+    for column in frame.columns[1:]:
+        frame[column] = frame[column].str.lower().str.strip()
+    frame["birth_date"] = pd.to_datetime(frame["birth_date"], errors="coerce")
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname"),
+            cl.NameComparison("second_surname"),
+            cl.DateOfBirthComparison("birth_date", input_is_string=False),
+            cl.ExactMatch("document_number"),
+            cl.ExactMatch("phone"),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("nationality"),
+            cl.ExactMatch("locality"),
+            cl.ExactMatch("postcode"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("given_name", "surname"),
+            block_on("surname", "birth_date"),
+            block_on("given_name", "birth_date"),
+            block_on("document_number"),
+            block_on("phone"),
+        ],
+    )
+    linker = Linker(DuckDBAPI().register(frame), settings)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("document_number", "birth_date")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("given_name", "surname")
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
+    found = linker.inference.predict(threshold_match_probability=THRESHOLD).as_pandas_dataframe()
+    return list(zip(found.unique_id_l, found.unique_id_r, strict=True))
+
+
+def _child(model: str, path: str, truth_path: str) -> None:
+    """Run one model in this process; print one JSON line with its figures."""
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    started = time.perf_counter()
+    pairs = _amparo(path) if model == "amparo" else _vanilla(path)
+    seconds = time.perf_counter() - started
+    person = {}
+    with Path(truth_path).open(encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            record, owner = line.rstrip("\n").split(",")
+            person[record] = owner
+    sizes = Counter(person.values())
+    true_pairs = sum(k * (k - 1) // 2 for k in sizes.values())
+    hits = sum(person[a] == person[b] for a, b in pairs)
+    precision, recall = hits / max(len(pairs), 1), hits / true_pairs
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures = {"model": model, "pairs": len(pairs), "true_pairs": true_pairs,
+               "precision": precision, "recall": recall, "f1": f1, "seconds": seconds,
+               "peak_mb": peak_mb}  # fmt: skip
+    print("RESULT " + json.dumps(figures))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--child", nargs=3, metavar=("MODEL", "PEOPLE", "TRUTH"))
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    print(f"machine: {machine()}")
+    folder = Path(tempfile.mkdtemp(prefix="amparo-dedup-bench-"))
+    people, truth = folder / "people.csv", folder / "truth.csv"
+    started = time.perf_counter()
+    subprocess.run(  # noqa: S603  (our own command, fixed arguments)
+        [sys.executable, "-m", "amparo", "dedup", "generate", str(args.records), "--out",
+         str(people), "--truth", str(truth), "--seed", str(args.seed)],
+        check=True,
+    )  # fmt: skip
+    print(f"generated {args.records:,} records in {time.perf_counter() - started:.0f} s")
+    for model in ("amparo", "vanilla"):
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, __file__, "--child", model, str(people), str(truth)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+        r = json.loads(line[len("RESULT ") :])
+        print(f"{model:8s} pairs {r['pairs']:,} (true {r['true_pairs']:,})"
+              f"  P {r['precision']:.4f}  R {r['recall']:.4f}  F1 {r['f1']:.4f}"
+              f"  {r['seconds']:.0f} s  peak {r['peak_mb']:,.0f} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
