@@ -21,6 +21,7 @@ from amparo.accounts.models import Agency
 from amparo.fieldwork.domain.htcds import read_htcds_cases
 from amparo.fieldwork.domain.submissions import import_submissions
 from amparo.fieldwork.domain.webhooks import administered_agencies, deliveries_visible_to
+from amparo.fieldwork.interfaces.forms import MAX_UPLOAD_BYTES
 from amparo.fieldwork.interfaces.htcds import htcds_table, write_csv
 from amparo.fieldwork.interfaces.submissions import (
     SubmissionFileError,
@@ -33,7 +34,7 @@ router = Router(tags=["fieldwork"])
 
 Format = Literal["kobo-json", "odk-csv"]
 Lang = Literal["es", "en", "fr"]
-MAX_UPLOAD = 20 * 1024 * 1024  # bytes: a season of submissions of one team fits many times
+MAX_UPLOAD = MAX_UPLOAD_BYTES  # the same limit as the page
 
 
 class RowOut(Schema):
