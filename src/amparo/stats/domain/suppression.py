@@ -61,9 +61,10 @@ def suppress(grid: Grid, k: int) -> set[Key]:
     """The keys to suppress so that no cell 1..k-1 can be read or recovered."""
     primary = {key for key, value in grid.values.items() if 0 < value < k}
     suppressed = set(primary)
+    solved: dict[frozenset[Key], Ranges] = {}
     for _round in range(_MAX_ROUNDS):
         _close_relations(grid, suppressed)
-        weak = _audit(grid, suppressed, primary, k)
+        weak = _audit(grid, suppressed, primary, k, solved)
         if not weak:
             return suppressed
         for key in weak:
@@ -99,16 +100,43 @@ def _add_complement(grid: Grid, suppressed: set[Key], key: Key) -> bool:
     return False
 
 
-def feasible_ranges(grid: Grid, suppressed: set[Key]) -> dict[Key, tuple[float, float]]:
+Ranges = dict[Key, tuple[float, float]]
+
+
+def feasible_ranges(
+    grid: Grid, suppressed: set[Key], solved: dict[frozenset[Key], Ranges] | None = None
+) -> Ranges:
     """For each suppressed key, the least and greatest value an attacker can infer.
 
     The attacker knows every published value, every relation and that counts are >= 0.
+    Suppressed keys that share no relation cannot narrow each other, so each connected group
+    is one linear program, built once and re-solved with the objective on each of its keys.
+    `solved` keeps the ranges of each group already solved in this grid: a group of the same
+    keys has the same relations, so a later audit round solves only the groups that changed.
     """
+    solved = {} if solved is None else solved
     hidden = sorted(suppressed, key=str)
-    if not hidden:
-        return {}
     index = {key: i for i, key in enumerate(hidden)}
-    rows: list[tuple[list[int], list[float], float]] = []
+    rows = _rows(grid, index)
+    ranges: Ranges = {}
+    for members, member_rows in _components(len(hidden), rows):
+        group = frozenset(hidden[variable] for variable in members)
+        if group not in solved:
+            program = _Program(members, member_rows)
+            solved[group] = {
+                hidden[variable]: program.bounds(position)
+                for position, variable in enumerate(members)
+            }
+        ranges.update(solved[group])
+    return ranges
+
+
+Row = tuple[list[int], list[float], float]
+
+
+def _rows(grid: Grid, index: dict[Key, int]) -> list[Row]:
+    """Each relation as `sum(coeff * hidden) == constant` over the suppressed keys."""
+    rows: list[Row] = []
     for relation in grid.relations:
         coeffs: dict[int, float] = {}
         constant = 0.0
@@ -117,50 +145,82 @@ def feasible_ranges(grid: Grid, suppressed: set[Key]) -> dict[Key, tuple[float, 
                 coeffs[index[member]] = coeffs.get(index[member], 0.0) + sign
             else:
                 constant -= sign * grid.values[member]
+        coeffs = {i: c for i, c in coeffs.items() if c != 0.0}
         if coeffs:
             rows.append((list(coeffs), list(coeffs.values()), constant))
-    return {key: _bounds(len(hidden), rows, index[key]) for key in hidden}
+    return rows
 
 
-def _bounds(
-    size: int, rows: list[tuple[list[int], list[float], float]], target: int
-) -> tuple[float, float]:
-    low = _optimise(size, rows, target, highspy.ObjSense.kMinimize)
-    high = _optimise(size, rows, target, highspy.ObjSense.kMaximize)
-    return low, high
+def _components(size: int, rows: list[Row]) -> list[tuple[list[int], list[Row]]]:
+    """Groups of suppressed keys linked by relations, each with its relations."""
+    parent = list(range(size))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for columns, _coeffs, _constant in rows:
+        for other in columns[1:]:
+            parent[root(other)] = root(columns[0])
+    members: dict[int, list[int]] = {}
+    for i in range(size):
+        members.setdefault(root(i), []).append(i)
+    by_group: dict[int, list[Row]] = {group: [] for group in members}
+    for row in rows:
+        by_group[root(row[0][0])].append(row)
+    return [(members[group], by_group[group]) for group in members]
 
 
-def _optimise(
-    size: int, rows: list[tuple[list[int], list[float], float]], target: int, sense: object
-) -> float:
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
-    inf = highspy.kHighsInf
-    costs = np.zeros(size)
-    costs[target] = 1.0
-    solver.addVars(size, np.zeros(size), np.full(size, inf))
-    solver.changeColsCost(size, np.arange(size, dtype=np.int32), costs)
-    for columns, coeffs, constant in rows:
-        solver.addRow(
-            constant,
-            constant,
-            len(columns),
-            np.array(columns, dtype=np.int32),
-            np.array(coeffs, dtype=np.float64),
+class _Program:
+    """One group's linear program in HiGHS: variables >= 0, one equality per relation."""
+
+    def __init__(self, members: list[int], rows: list[Row]) -> None:
+        self.size = len(members)
+        local = {variable: position for position, variable in enumerate(members)}
+        self.solver = highspy.Highs()
+        self.solver.setOptionValue("output_flag", False)
+        self.solver.addVars(self.size, np.zeros(self.size), np.full(self.size, highspy.kHighsInf))
+        for columns, coeffs, constant in rows:
+            self.solver.addRow(
+                constant,
+                constant,
+                len(columns),
+                np.array([local[c] for c in columns], dtype=np.int32),
+                np.array(coeffs, dtype=np.float64),
+            )
+        self.every = np.arange(self.size, dtype=np.int32)
+
+    def bounds(self, target: int) -> tuple[float, float]:
+        costs = np.zeros(self.size)
+        costs[target] = 1.0
+        self.solver.changeColsCost(self.size, self.every, costs)
+        return (
+            self._solve(highspy.ObjSense.kMinimize),
+            self._solve(highspy.ObjSense.kMaximize),
         )
-    solver.changeObjectiveSense(sense)
-    solver.run()
-    status = solver.getModelStatus()
-    if status == highspy.HighsModelStatus.kUnbounded:
-        return float("inf")
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(f"suppression audit could not solve its program: {status}")
-    return float(solver.getInfo().objective_function_value)
+
+    def _solve(self, sense: highspy.ObjSense) -> float:
+        self.solver.changeObjectiveSense(sense)
+        self.solver.run()
+        status = self.solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return float("inf")
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"suppression audit could not solve its program: {status}")
+        return float(self.solver.getInfo().objective_function_value)
 
 
-def _audit(grid: Grid, suppressed: set[Key], primary: set[Key], k: int) -> list[Key]:
+def _audit(
+    grid: Grid,
+    suppressed: set[Key],
+    primary: set[Key],
+    k: int,
+    solved: dict[frozenset[Key], Ranges],
+) -> list[Key]:
     weak = []
-    for key, (low, high) in feasible_ranges(grid, suppressed).items():
+    for key, (low, high) in feasible_ranges(grid, suppressed, solved).items():
         exact = high - low < 1 - 1e-6
         still_small = key in primary and high < k - 1e-6
         if exact or still_small:
