@@ -97,7 +97,7 @@ def main() -> None:
     from amparo.stats.domain.tables import DASHBOARD, Filters, release_from_facts
     from amparo.stats.interfaces.exports import to_csv
 
-    rng = random.Random(11)  # noqa: S311  (reproducible synthetic data, not secrets)
+    rng = random.Random(11)  # reproducible synthetic data, not secrets
     started = time.perf_counter()
     facts = _facts(rng, args.events, _pool(rng, args.pool))
     print(machine())

@@ -5,12 +5,15 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.test import Client
 
 from amparo.accounts.models import User
 from amparo.federation.domain.identity import init_node, public_card
@@ -102,3 +105,67 @@ def test_table_prints_the_published_table_in_the_contract_shape(reference: None)
         "column_totals": [],
         "total": {"value": 0, "suppressed": False},
     }
+
+
+@pytest.fixture
+def regional_node_with_mexico(mx_caseworker: User, settings: Any) -> str:
+    """Mexico's signed release of 12 synthetic cases, loaded on the regional node."""
+    for i in range(12):
+        make_case(actor=mx_caseworker, agency_code="mx-oim", given=f"Rfake{i}", surname="Synth")
+    period = Case.objects.first().opened_at.strftime("%Y-%m")
+    init_node(country="MX", actor=None)
+    envelope = export_aggregates(period, actor=None)
+    _become_regional_node()
+    import_aggregates(envelope, actor=None)
+    settings.AMPARO_NODE_KIND = "regional"
+    return period
+
+
+def test_the_regional_node_shows_the_received_tables_as_charts_and_tables(
+    login: Callable[[User], Client], analyst: User, regional_node_with_mexico: str
+) -> None:
+    client = login(analyst)
+    client.cookies["django_language"] = "en"
+    body = client.get("/stats/").content.decode()
+
+    assert body.count("<svg") == 11
+    assert "Cases by stage and age band" in body
+    section = body.split('id="t-cases_by_stage_and_age"')[1].split("</section>")[0]
+    assert "Mexico" in section
+    assert "<td>12</td>" in section.split("<tfoot>")[1]
+    assert "Rfake" not in body
+    assert " style=" not in body
+    assert "<script" not in body.split("<main")[1]
+
+
+@pytest.mark.parametrize("language", ["es", "en", "fr"])
+def test_choosing_the_shown_month_again_changes_nothing_in_every_language(
+    login: Callable[[User], Client], analyst: User, regional_node_with_mexico: str, language: str
+) -> None:
+    client = login(analyst)
+    client.cookies["django_language"] = language
+    default = client.get("/stats/")
+    again = client.get(f"/stats/?period={regional_node_with_mexico}")
+
+    assert again.status_code == 200
+    assert f'value="{regional_node_with_mexico}" selected' in again.content.decode()
+    assert again.content.decode().split("<main")[1] == default.content.decode().split("<main")[1]
+
+
+def test_a_month_not_received_is_refused_naming_the_field(
+    login: Callable[[User], Client], analyst: User, regional_node_with_mexico: str
+) -> None:
+    response = login(analyst).get("/stats/?period=2001-01")
+    assert response.status_code == 400
+    assert 'id="id_period"' in response.content.decode()
+    assert "2001-01" in response.content.decode()
+
+
+def test_only_the_regional_analyst_sees_the_regional_node(
+    login: Callable[[User], Client],
+    mx_focal: User,
+    mx_supervisor: User,
+    regional_node_with_mexico: str,
+) -> None:
+    assert login(mx_focal).get("/stats/").status_code == 404
+    assert login(mx_supervisor).get("/stats/").status_code == 404

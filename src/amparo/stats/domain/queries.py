@@ -67,3 +67,17 @@ def _rounded(flag: Flag) -> Flag:
 
 def received_aggregates() -> QuerySet[ReceivedAggregate]:
     return ReceivedAggregate.objects.order_by("-period", "node", "-created_at")
+
+
+def received_periods() -> list[str]:
+    """The months a regional node has received aggregates for, newest first."""
+    periods = ReceivedAggregate.objects.values_list("period", flat=True).distinct()
+    return sorted(set(periods), reverse=True)
+
+
+def latest_releases(period: str) -> list[ReceivedAggregate]:
+    """The newest release of each national node for one month, by country."""
+    latest: dict[str, ReceivedAggregate] = {}
+    for release in ReceivedAggregate.objects.filter(period=period).order_by("-created_at"):
+        latest.setdefault(release.node, release)
+    return sorted(latest.values(), key=lambda r: (str(r.payload.get("country", "")), r.node))

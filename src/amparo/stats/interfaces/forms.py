@@ -53,3 +53,13 @@ def read_filters(data: Any, *, scopes: list[str]) -> tuple[str | None, Filters]:
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
     return form.cleaned_data.get("scope") or None, form.filters()
+
+
+class PeriodForm(forms.Form):
+    """The month of the regional picture, among the months received."""
+
+    period = forms.ChoiceField(label=gettext_lazy("Month"), required=False)
+
+    def __init__(self, *args: Any, periods: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p, p) for p in periods]  # type: ignore[attr-defined]

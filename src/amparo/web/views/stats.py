@@ -9,7 +9,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from amparo.accounts.http import AuthenticatedHttpRequest
-from amparo.stats.domain.queries import all_series, received_aggregates, surges_for
+from amparo.stats.domain.queries import (
+    all_series,
+    latest_releases,
+    received_periods,
+    surges_for,
+)
 from amparo.stats.domain.scope import (
     COUNTRY,
     REGION,
@@ -18,9 +23,10 @@ from amparo.stats.domain.scope import (
     get_scope_for,
     scopes_for,
 )
-from amparo.stats.domain.tables import Filters, Release, build_release
+from amparo.stats.domain.tables import Filters, Release, build_release, stats_k
 from amparo.stats.interfaces import exports
-from amparo.stats.interfaces.forms import FilterForm
+from amparo.stats.interfaces.forms import FilterForm, PeriodForm
+from amparo.stats.interfaces.received import regional_panels
 from amparo.stats.routers import is_regional_node
 
 
@@ -62,11 +68,25 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _regional_node(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The regional picture of one month (default: the newest received), country by country."""
     scope = get_scope_for(request.user, None)
     if scope.kind != REGION:
         raise Http404
-    received = list(received_aggregates()[:50])
-    return render(request, "web/stats/regional.html", {"received": received})
+    periods = received_periods()
+    form = PeriodForm(request.GET or None, periods=periods)
+    if request.GET and not form.is_valid():
+        context = {"form": form, "periods": periods, "received": []}
+        return render(request, "web/stats/regional.html", context, status=400)
+    period = (form.cleaned_data.get("period") if request.GET else "") or next(iter(periods), "")
+    received = latest_releases(period) if period else []
+    context = {
+        "form": PeriodForm(initial={"period": period}, periods=periods),
+        "periods": periods,
+        "received": received,
+        "panels": regional_panels(received),
+        "k": stats_k(),
+    }
+    return render(request, "web/stats/regional.html", context)
 
 
 @login_required
