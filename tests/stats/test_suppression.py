@@ -5,6 +5,7 @@ import random
 
 import pytest
 
+from amparo.stats.domain import tables
 from amparo.stats.domain.suppression import Grid, feasible_ranges, suppress
 from amparo.stats.domain.tables import Filters, TableSpec, release_from_facts
 
@@ -123,3 +124,26 @@ def test_k_is_the_threshold(k: int) -> None:
     table = release.tables[0]
     assert table.cells[("MX", "a")].value is None
     assert table.k == k
+
+
+def test_a_release_with_the_same_figures_is_not_suppressed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    counts = {("MX", "a"): 3, ("MX", "b"): 40, ("GT", "a"): 25, ("GT", "b"): 31}
+    first = release_from_facts({"screenings": _facts(counts)}, Filters(), [BY_PROFILE], k=K)
+    calls: list[int] = []
+
+    def counting(grid: Grid, k: int) -> set:
+        calls.append(k)
+        return suppress(grid, k)
+
+    monkeypatch.setattr(tables, "suppress", counting)
+    again = release_from_facts({"screenings": _facts(counts)}, Filters(), [BY_PROFILE], k=K)
+    changed = release_from_facts(
+        {"screenings": _facts({**counts, ("GT", "b"): 32})}, Filters(), [BY_PROFILE], k=K
+    )
+
+    assert again.tables[0].to_json() == first.tables[0].to_json()
+    assert calls == [K]  # only the changed figures were suppressed again
+    assert changed.tables[0].total.value == 100
+    assert changed.tables[0].cells[("MX", "a")].value is None

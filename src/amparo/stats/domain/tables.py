@@ -5,18 +5,22 @@ release through their shared margins, runs `suppression.suppress` over all of th
 returns only published values (`None` where suppressed).
 """
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 
 from amparo.stats.domain.facts import Fact, facts_for
 from amparo.stats.domain.scope import Scope
 from amparo.stats.domain.suppression import Grid, Key, suppress
 from amparo.stats.enums import Dimension as Dim
 from amparo.stats.enums import Measure
+
+SUPPRESSION_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -235,7 +239,7 @@ def release_from_facts(
     grid = Grid()
     shapes = [_add_table(grid, spec, _count(facts[spec.measure], spec)) for spec in specs]
     _dedupe(grid)
-    hidden = suppress(grid, k)
+    hidden = suppressed_keys(grid, k)
 
     def cell(key: Key) -> Cell:
         return Cell(None if key in hidden else grid.values[key])
@@ -252,6 +256,29 @@ def release_from_facts(
             table.column_totals[c] = cell(layout.column(c))
         tables.append(table)
     return Release(k, filters, tables)
+
+
+def suppressed_keys(grid: Grid, k: int) -> set[Key]:
+    """`suppress(grid, k)`, computed once per content of the release.
+
+    The cache key is a digest of k, every counted value and every relation, so any change in
+    the data, the scope or the filters is a new key and a stale answer cannot be served; a
+    page loaded again with the same figures skips the suppression and its audit. The cache
+    holds dimension codes only (the suppressed keys), never a fact.
+    """
+    content = repr(
+        (
+            k,
+            sorted(((repr(key), value) for key, value in grid.values.items())),
+            [(repr(r.total), [repr(p) for p in r.parts]) for r in grid.relations],
+        )
+    )
+    name = "stats:suppressed:" + hashlib.sha256(content.encode()).hexdigest()
+    hidden = cache.get(name)
+    if hidden is None:
+        hidden = suppress(grid, k)
+        cache.set(name, hidden, timeout=SUPPRESSION_CACHE_SECONDS)
+    return set(hidden)
 
 
 def _dedupe(grid: Grid) -> None:
