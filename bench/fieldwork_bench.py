@@ -1,6 +1,7 @@
 """Field collection: writing the XLSForm, converting it with pyxform, importing a KoboToolbox
 export of N submissions (each evaluated and saved by `submit_screening`), importing it again
-(every row a duplicate), and delivering one webhook event per screening to a loopback receiver.
+(every row a duplicate), delivering one webhook event per screening to a loopback receiver,
+and pruning those deliveries once they are past the retention period.
 Throwaway SQLite database, or the PostgreSQL URL given. Prints the figures and the machine.
 
 Run: .venv/bin/python bench/fieldwork_bench.py [--submissions 500]
@@ -8,6 +9,7 @@ Run: .venv/bin/python bench/fieldwork_bench.py [--submissions 500]
 """
 
 import argparse
+import datetime as dt
 import base64
 import json
 import os
@@ -55,16 +57,19 @@ def main() -> None:
         os.environ.setdefault(name, base64.urlsafe_b64encode(os.urandom(32)).decode())
     setup_django(options.database_url)
 
+    from django.utils import timezone
     from pyxform.xls2xform import convert
 
     from amparo.accounts.domain.reference import load_reference_data
     from amparo.accounts.domain.users import create_staff_user
     from amparo.accounts.enums import Role
     from amparo.accounts.models import Agency
-    from amparo.fieldwork.domain.deliveries import deliver_due
+    from amparo.fieldwork.domain.deliveries import deliver_due, prune_deliveries
+    from amparo.fieldwork.models import Delivery
     from amparo.fieldwork.domain.submissions import import_submissions
     from amparo.fieldwork.domain.webhooks import register_webhook
     from amparo.fieldwork.interfaces.submissions import read_submissions
+    from amparo.fieldwork.formcodec import form_version
     from amparo.fieldwork.interfaces.xlsform import write_xlsform
     from amparo.screening.protocol import load_protocol
 
@@ -89,7 +94,7 @@ def main() -> None:
     _timed("pyxform conversion to XForm", lambda: convert(xlsform=str(out)))
 
     results = [
-        {**{f"g/{k}": v for k, v in ANSWERS[i % 2].items()}, "amparo_protocol": "rcm-2013 1.0",
+        {**{f"g/{k}": v for k, v in ANSWERS[i % 2].items()}, "amparo_protocol": form_version(protocol),
          "meta/instanceID": f"uuid:{uuid.uuid4()}"}
         for i in range(options.submissions)
     ]  # fmt: skip
@@ -109,6 +114,12 @@ def main() -> None:
     counts = _timed("deliver the webhook events", lambda: deliver_due(limit=options.submissions))
     print(f"  delivered {counts.delivered}, withheld {counts.withheld}")
     server.shutdown()
+    Delivery.objects.update(created_at=timezone.now() - dt.timedelta(days=100))
+    pruned = _timed(
+        "prune the deliveries older than 90 days",
+        lambda: prune_deliveries(actor=None, older_than=dt.timedelta(days=90)),
+    )
+    print(f"  deleted {pruned}")
     print(f"machine: {machine()}")
 
 
