@@ -227,3 +227,30 @@ def test_a_hold_needs_a_reason_a_known_case_and_an_active_user(
     with pytest.raises(CommandError, match="--user: no active user 'nobody'"):
         _run("hold", old_case.reference, "--user", "nobody", "--reason", "R")
     assert LegalHold.objects.count() == 0
+
+
+def test_an_imported_screening_is_kept_with_the_reason_and_nothing_half_done(
+    mx_caseworker: User,
+) -> None:
+    from amparo.fieldwork.enums import SubmissionFormat
+    from amparo.fieldwork.models import ImportedSubmission
+
+    stale = screen(mx_caseworker)
+    Screening.objects.filter(pk=stale.pk).update(created_at=LONG_AGO)
+    ImportedSubmission.objects.create(
+        agency=stale.agency,
+        instance_id="uuid:synthetic-1",
+        screening=stale,
+        source=SubmissionFormat.values[0],
+        imported_by=mx_caseworker,
+    )
+    events = AuditEvent.objects.count()
+    assert _run("apply").splitlines()[-2:] == [
+        f"screening #{stale.pk}: other records refer to it, kept",
+        "0 record(s) done; 1 kept.",
+    ]
+    assert (Screening.objects.filter(pk=stale.pk).exists(), RetentionTombstone.objects.count()) == (
+        True,
+        0,
+    )
+    assert AuditEvent.objects.count() == events

@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Model
+from django.db.models.deletion import ProtectedError
 
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
@@ -152,7 +153,7 @@ def anonymise_case(due: Due, *, actor: Model | None) -> RetentionTombstone:
     with transaction.atomic():
         case = case_model.objects.select_for_update().get(pk=due.record_id)
         if LegalHold.objects.filter(case_id=case.pk).exists() or case.status != "closed":
-            raise HeldError(due.label)
+            raise HeldError(f"{due.label}: held or reopened since listed, kept")
         return anonymise_locked_case(case, rule=due.rule.id, actor=actor)
 
 
@@ -178,7 +179,8 @@ def anonymise_locked_case(case: Any, *, rule: str, actor: Model | None) -> Reten
 
 
 class HeldError(RuntimeError):
-    """The record changed since it was listed (held, or reopened): retention left it alone."""
+    """Retention left the record alone: it changed since it was listed (held, reopened,
+    attached), or other records still refer to it. The message says which."""
 
 
 # --- Erasing a screening ----------------------------------------------------------------------
@@ -193,7 +195,7 @@ def erase_screening(due: Due, *, actor: Model | None) -> RetentionTombstone:
     with transaction.atomic():
         row = screening_model.objects.select_for_update().get(pk=due.record_id)
         if row.case_id is not None:
-            raise HeldError(due.label)
+            raise HeldError(f"{due.label}: attached to a case since listed, kept")
         aggregates = {
             "country": row.country_id,
             "agency": row.agency_id,
@@ -211,7 +213,13 @@ def erase_screening(due: Due, *, actor: Model | None) -> RetentionTombstone:
         )
         payload = {"rule": due.rule.id, "action": "erase", "tombstone": tombstone.pk}
         record_event(AuditAction.RETENTION_APPLIED, actor=actor, subject=row, payload=payload)
-        row.delete()
+        try:
+            with transaction.atomic():
+                row.delete()
+        except ProtectedError:
+            # An import record (fieldwork) refers to it: erasing it would let a re-import
+            # bring it back. Kept, and the tombstone and event roll back with it.
+            raise HeldError(f"{due.label}: other records refer to it, kept") from None
     return tombstone
 
 

@@ -78,9 +78,9 @@ class Command(BaseCommand):
         for item in due:
             try:
                 apply_due(item, actor=None)
-            except HeldError:
+            except HeldError as kept:
                 skipped += 1
-                self.stdout.write(f"{item.label}: changed since listed (held or reopened), kept")
+                self.stdout.write(str(kept))
         self.stdout.write(f"{len(due) - skipped} record(s) {verb}; {skipped} kept.")
 
     @staticmethod
