@@ -65,7 +65,7 @@ def _scoped(scope: Scope, agency: str, country: str) -> Q:
 def _profiles_by(pairs: Iterable[tuple[int | None, str]]) -> dict[int, tuple[str, ...]]:
     """Confirmed profiles per owner id, read through the keyed hash of each code."""
     field = ProfileDecision._meta.get_field("code_key")
-    codes = {field.key_for(code): code for code in ServedProfile.values}  # type: ignore[attr-defined]
+    codes = {field.key_for(code): code for code in ServedProfile.values}
     found: dict[int, set[str]] = defaultdict(set)
     for owner, key in pairs:
         if owner is not None:
@@ -74,7 +74,7 @@ def _profiles_by(pairs: Iterable[tuple[int | None, str]]) -> dict[int, tuple[str
 
 
 def screening_facts(scope: Scope) -> list[Fact]:
-    rows = Screening.objects.filter(
+    query = Screening.objects.filter(
         _scoped(scope, "agency_id", "country_id"),
         status__in=[ScreeningStatus.SUBMITTED, ScreeningStatus.REVIEWED],
     ).values_list(
@@ -86,7 +86,7 @@ def screening_facts(scope: Scope) -> list[Fact]:
         "case__person__sex",
         "case__person__birth_year",
     )
-    rows = list(rows)
+    rows = list(query)
     decisions = ProfileDecision.objects.filter(
         confirmed=True, screening_id__in=[row[0] for row in rows]
     ).values_list("screening_id", "code_key")
@@ -172,6 +172,8 @@ def referral_facts(scope: Scope) -> list[Fact]:
     now = timezone.now()
     facts: list[Fact] = []
     for case_id, country, agency, to_country, sent, decided, due, kind, status, sex, born in rows:
+        if sent is None:  # excluded by the query; the type does not know it
+            continue
         overdue = status == ReferralStatus.SENT and due is not None and due < now
         facts.append(
             {
@@ -204,7 +206,7 @@ def _trainee_agencies(scope: Scope) -> dict[tuple[int, int], tuple[str, str]]:
 
 def _certificates(scope: Scope) -> list[tuple[int, Fact]]:
     where = _trainee_agencies(scope)
-    rows = []
+    rows: list[tuple[int, Fact]] = []
     for trainee, course, issued in Certificate.objects.values_list(
         "trainee_id", "course_id", "issued_at"
     ):

@@ -14,7 +14,7 @@ from weasyprint import CSS, HTML
 
 from amparo.lib import csvsafe
 from amparo.lib.charts import Series, bar_chart
-from amparo.stats.domain.tables import PublishedTable, Release
+from amparo.stats.domain.tables import Cell, PublishedTable, Release
 from amparo.stats.enums import Dimension
 from amparo.stats.interfaces.labels import labeller
 
@@ -103,7 +103,9 @@ def grid_of(table: PublishedTable) -> dict[str, object]:
     """The table as the page shows it: labelled rows, columns and margins."""
     row_label = labeller(table.spec.rows)
     if table.spec.columns is None:
-        body = [(row_label(r), [], table.row_totals[r]) for r in table.row_values]
+        body: list[tuple[str, list[Cell], Cell]] = [
+            (row_label(r), [], table.row_totals[r]) for r in table.row_values
+        ]
         return {"columns": [], "rows": body, "column_totals": [], "total": table.total}
     column_label = labeller(table.spec.columns)
     body = [

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import Agency, Country
@@ -10,6 +11,10 @@ from amparo.referrals.enums import ReferralStatus, ServedProfile, ServiceCategor
 from amparo.screening.enums import UrgencyLevel
 from amparo.stats.domain.facts import NO_PROFILE, OTHER_PROFILE
 from amparo.stats.enums import AgeBand, DaysBand, Dimension, YesNo
+
+
+def _choices(codes: type[models.TextChoices]) -> dict[str, str]:
+    return {code: str(label) for code, label in codes.choices}
 
 
 def labeller(dimension: str) -> Callable[[str], str]:
@@ -22,19 +27,19 @@ def labeller(dimension: str) -> Callable[[str], str]:
         return lambda code: agencies.get(code, code)
     choices: dict[str, dict[str, str]] = {
         Dimension.PROFILE: {
-            **dict(ServedProfile.choices),
+            **_choices(ServedProfile),
             NO_PROFILE: _("No profile confirmed"),
             OTHER_PROFILE: _("Other profile"),
         },
-        Dimension.SEX: dict(Sex.choices),
-        Dimension.AGE_BAND: dict(AgeBand.choices),
-        Dimension.URGENCY: dict(UrgencyLevel.choices),
-        Dimension.STAGE: dict(CaseStatus.choices),
-        Dimension.KIND: dict(ServiceCategory.choices),
-        Dimension.OUTCOME: dict(ReferralStatus.choices),
-        Dimension.DAYS_TO_ACCEPTANCE: dict(DaysBand.choices),
-        Dimension.CROSS_BORDER: dict(YesNo.choices),
-        Dimension.OVERDUE: dict(YesNo.choices),
+        Dimension.SEX: _choices(Sex),
+        Dimension.AGE_BAND: _choices(AgeBand),
+        Dimension.URGENCY: _choices(UrgencyLevel),
+        Dimension.STAGE: _choices(CaseStatus),
+        Dimension.KIND: _choices(ServiceCategory),
+        Dimension.OUTCOME: _choices(ReferralStatus),
+        Dimension.DAYS_TO_ACCEPTANCE: _choices(DaysBand),
+        Dimension.CROSS_BORDER: _choices(YesNo),
+        Dimension.OVERDUE: _choices(YesNo),
     }
     table = choices.get(dimension, {})
     return lambda code: str(table.get(code, code))
