@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
+from pytest_django import Settings
 
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Agency, User
@@ -246,3 +247,16 @@ def test_a_guatemalan_supervisor_exports_no_mexican_case(
     event = AuditEvent.objects.get(action=AuditAction.HTCDS_EXPORTED)
     assert event.payload["cases"] == []
     assert len(response.content.decode().splitlines()) == 1
+
+
+def test_the_import_waits_for_the_identification_training_where_it_is_required(
+    login: Callable[[User], Client],
+    mx_caseworker: User,
+    paths: dict[str, str],
+    settings: Settings,
+) -> None:
+    settings.AMPARO_REQUIRE_TRAINING_FOR_SCREENING = True
+    data = kobo_json([kobo_submission(paths, child(), form=FORM)])
+    response = login(mx_caseworker).post("/fieldwork/import/", _upload("kobo.json", data, _mx()))
+    assert response.status_code == 403
+    assert Screening.objects.count() == 0
