@@ -43,7 +43,13 @@ def test_bad_responses_answer_422_naming_each(
     response = _post(login_in(mx_trainee, "en"), url, {"answers": {"1": 5}})
     assert (response.status_code, response.json()["errors"], QuizAttempt.objects.count()) == (
         422,
-        [{"field": "answers.1", "message": "must be the number of an answer, from 0 to 1"}],
+        [
+            {
+                "field": "answers.1",
+                "message": "must be the number of an answer, from 0 to 1",
+                "code": "",
+            }
+        ],
         0,
     )
 
