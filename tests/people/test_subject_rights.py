@@ -2,12 +2,16 @@
 language), rectification through the normal edit page, erasure on request once a supervisor
 approves; each audited; 404 for anyone outside the case or without the role."""
 
+import html
 import json
 from collections.abc import Callable
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from amparo.accounts.models import User
 from amparo.assessment.domain.assessments import FindingInput, record_assessment
@@ -111,6 +115,16 @@ def test_outsiders_and_other_roles_get_404_everywhere(
     assert AuditEvent.objects.filter(action__startswith="subject.").count() == 0
 
 
+def _in_spanish(message: str) -> str:
+    """The message as the Spanish-speaking case manager reads it (her language is es)."""
+    with translation.override("es"):
+        return html.escape(gettext(message))
+
+
+def _text(response: HttpResponse) -> str:
+    return response.content.decode()
+
+
 def _closed(case: Case) -> Case:
     Case.objects.filter(pk=case.pk).update(status="closed", closure_reason="person_chose_to_stop")
     case.refresh_from_db()
@@ -142,9 +156,10 @@ def test_erasure_is_refused_for_an_open_or_held_case(
     client = login(mx_caseworker)
     url = reverse("web:subject_rights", args=[full_case.pk])
     response = client.post(url, follow=True)
-    assert "Close the case before erasing" in response.content.decode()
+    assert _in_spanish("Close the case before erasing the person's data.") in _text(response)
     case = _closed(full_case)
     set_legal_hold(case, actor=mx_supervisor, reason="Synthetic proceedings")
     response = client.post(url, follow=True)
-    assert "under legal hold" in response.content.decode()
+    held = "The case is under legal hold: nothing can be erased."
+    assert _in_spanish(held) in _text(response)
     assert Approval.objects.filter(kind="erasure").count() == 0
