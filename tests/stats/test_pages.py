@@ -73,6 +73,7 @@ def test_the_focal_point_sees_her_country_and_the_pdf_report(
     login: Callable[[User], Client], mx_focal: User, cases: list[Case]
 ) -> None:
     client = login(mx_focal)
+    client.cookies["django_language"] = "en"
     rows = _csv(client, "/stats/cases_by_stage_and_age.csv")
     assert ["total", "total", "12", "false"] in rows
     pdf = client.get("/stats/report.pdf")
