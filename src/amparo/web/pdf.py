@@ -10,8 +10,8 @@ from weasyprint import CSS, HTML
 from amparo.accounts.models import User
 from amparo.casework.enums import ClosureReason, TaskStatus
 from amparo.casework.models import CasePlan
-from amparo.people.models import Case
 from amparo.people.domain.queries import person_fields_for
+from amparo.people.models import Case
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 
