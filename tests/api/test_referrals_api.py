@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from amparo.accounts.domain.users import create_staff_user
@@ -22,6 +23,12 @@ def comar_officer(reference: None) -> User:
         password=PASSWORD,
         memberships=[(Agency.objects.get(code="mx-comar"), Role.RECEIVING_OFFICER)],
     )
+
+
+def in_english(client: Client) -> Client:
+    """The same signed-in client, asking for the interface in English (users default to Spanish)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def test_the_directory_api_filters_services(
@@ -90,7 +97,7 @@ def test_the_api_refuses_what_the_page_refuses(
     login: Callable[[User], Client], mx_caseworker: User, mx_case: Case, comar_officer: User
 ) -> None:
     screen(mx_case, mx_caseworker, fear_of_return=True)
-    sender = login(mx_caseworker)
+    sender = in_english(login(mx_caseworker))
     cases = [
         ("mx-consulado-hn", "documentation", "The person fears returning to HN"),
         ("gt-svet", "anti_trafficking", "in another country than the case."),

@@ -5,6 +5,7 @@ route; these check the pages' own rules)."""
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +22,12 @@ from tests.federation.conftest import RemoteNode, referral_fields, staff
 from tests.federation.test_sending import cross_border_consent, fear_of_return
 
 Login = Callable[[User], Client]
+
+
+def in_english(client: Client) -> Client:
+    """The same signed-in client, asking for the interface in English (users default to Spanish)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def receive_from(remote: RemoteNode, institution: str = "gt-sbs") -> ReceivedReferral:
@@ -66,7 +73,7 @@ def test_the_page_shows_why_a_feared_country_is_refused_and_saves_nothing(
     cross_border_consent(mx_case, mx_caseworker, "hn-dinaf")
     agency = Agency.objects.get(code="hn-dinaf")
     form = {"recipient_agency": agency.pk, "kind": "family_tracing_return", "urgency": "urgent"}
-    response = login(mx_caseworker).post(f"/cases/{mx_case.pk}/cross-border/", form)
+    response = in_english(login(mx_caseworker)).post(f"/cases/{mx_case.pk}/cross-border/", form)
     assert response.status_code == 200
     assert "The person fears returning to HN" in response.content.decode()
     assert not CrossBorderReferral.objects.exists()
@@ -77,7 +84,7 @@ def test_the_api_refuses_a_feared_country_with_the_reason(
 ) -> None:
     fear_of_return(mx_case, mx_caseworker, "HN")
     cross_border_consent(mx_case, mx_caseworker, "hn-dinaf")
-    response = login(mx_caseworker).post(
+    response = in_english(login(mx_caseworker)).post(
         f"/api/cases/{mx_case.pk}/cross-border-referrals",
         {"recipient_agency": "hn-dinaf", "kind": "continuity_of_care"},
         content_type="application/json",
@@ -163,7 +170,8 @@ def test_a_withdrawn_referral_shows_no_data(
         "withdrawn", in_reply_to=str(row.envelope.envelope_id), case_ref="opaque-ref-1"
     )
     receive_envelope(mx_remote.seal(withdrawn))
-    page = login(gt_focal_point).get(f"/cross-border/received/{row.pk}/").content.decode()
+    response = in_english(login(gt_focal_point)).get(f"/cross-border/received/{row.pk}/")
+    page = response.content.decode()
     assert "Synthfakeina" not in page
     assert "withdrew consent" in page
 

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from amparo.accounts.domain.users import create_staff_user
@@ -35,6 +36,12 @@ def _send(client: Client, case: Case, kind: str = "asylum") -> Referral:
     client.post(f"/referrals/{referral.pk}/send/")
     referral.refresh_from_db()
     return referral
+
+
+def in_english(client: Client) -> Client:
+    """The same signed-in client, asking for the interface in English (users default to Spanish)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def test_the_directory_searches_by_text_and_country(
@@ -133,7 +140,7 @@ def test_a_referral_to_the_feared_consulate_is_refused_on_the_page_with_the_reas
 ) -> None:
     screen(mx_case, mx_caseworker, fear_of_return=True)
     consulate = Service.objects.get(organization__agency__code="mx-consulado-hn")
-    response = login(mx_caseworker).post(
+    response = in_english(login(mx_caseworker)).post(
         f"/cases/{mx_case.pk}/referrals/new/",
         {"service": str(consulate.pk), "kind": "documentation", "urgency": "normal"},
     )
@@ -148,10 +155,10 @@ def test_a_referral_to_the_feared_consulate_is_refused_on_the_page_with_the_reas
 def test_the_case_page_shows_the_feared_country_as_do_not_contact(
     login: Callable[[User], Client], mx_caseworker: User, mx_case: Case, comar_officer: User
 ) -> None:
-    page = login(mx_caseworker).get(f"/cases/{mx_case.pk}/").content.decode()
+    page = in_english(login(mx_caseworker)).get(f"/cases/{mx_case.pk}/").content.decode()
     assert "Do not contact" not in page
     screen(mx_case, mx_caseworker, fear_of_return=True)
-    page = login(mx_caseworker).get(f"/cases/{mx_case.pk}/").content.decode()
+    page = in_english(login(mx_caseworker)).get(f"/cases/{mx_case.pk}/").content.decode()
     assert "Do not contact" in page
     assert "Honduras" in page.split("Do not contact", 1)[1][:600]
 
@@ -165,7 +172,7 @@ def test_no_slip_once_the_person_fears_the_recipients_country(
         ConsentInput(purpose="sharing", method="written", recipient=consulate),
         actor=mx_caseworker,
     )
-    sender = login(mx_caseworker)
+    sender = in_english(login(mx_caseworker))
     service = Service.objects.get(organization__agency=consulate)
     sender.post(
         f"/cases/{mx_case.pk}/referrals/new/",
