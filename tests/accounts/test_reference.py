@@ -27,11 +27,23 @@ def test_every_country_has_agencies_of_known_kinds(db: None) -> None:
 
 
 def test_enforcement_bodies_are_marked(db: None) -> None:
+    """Every body with powers to detain or remove migrants (issue 16 item 3)."""
     load_reference_data()
     assert set(Agency.objects.filter(enforcement=True).values_list("code", flat=True)) == {
-        "us-ice",
-        "us-cbp",
+        "mx-inm",
+        "mx-upmrip",
+        "gt-igm",
+        "hn-inm",
+        "sv-dgme",
+        "cr-dgme",
+        "ni-dgme",
+        "pa-snm",
+        "pa-senafront",
+        "do-dgm",
+        "bz-immigration",
         "ca-cbsa",
+        "us-cbp",
+        "us-ice",
     }
 
 

@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
@@ -20,9 +21,10 @@ _BASE32_SECRET = re.compile(r"[A-Z2-7]{32}")
 
 def _signed_in_with_password(username: str) -> Client:
     client = Client()
-    client.cookies["django_language"] = "en"
     response = client.post("/login/", {"username": username, "password": PASSWORD})
     assert response.status_code == 302
+    # Signing in sets the language cookie to the user's own language ("es"); read in English.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
@@ -177,7 +179,7 @@ def test_the_enrolment_form_resubmitted_unchanged_changes_nothing_in_each_langua
 ) -> None:
     issue_enrolment_code(mx_caseworker, actor=None)
     client = _signed_in_with_password("ana.mx")
-    client.cookies["django_language"] = language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     assert client.get("/2fa/setup/").status_code == 200
     response = client.post("/2fa/setup/", {"code": ""})
     assert response.status_code == 200

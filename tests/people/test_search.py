@@ -66,7 +66,7 @@ def test_a_document_match_says_so_and_scores_highest(mx_caseworker: User, known:
 
 def test_a_close_birth_year_is_a_reason(mx_caseworker: User, known: Case) -> None:
     query = PersonQuery(given_names="José María", first_surname="Hernández", birth_year=1995)
-    assert "Birth year within 1 years." in search_persons(mx_caseworker, query)[0].reasons
+    assert "Birth year within 1 year." in search_persons(mx_caseworker, query)[0].reasons
 
 
 def test_a_different_person_is_not_suggested(mx_caseworker: User, known: Case) -> None:

@@ -10,6 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from amparo.accounts.models import User
 from amparo.people.models import Case
+from amparo.protection.domain.two_factor import issue_enrolment_code
 from tests.browser import serious_violations
 from tests.conftest import PASSWORD
 
@@ -31,8 +32,15 @@ def test_a_case_manager_enrols_two_factor_switches_language_and_opens_her_case(
     expect(page.locator("h1")).to_have_text("Iniciar sesión")
     assert serious_violations(page) == []
 
+    enrolment_code = issue_enrolment_code(mx_caseworker, actor=None)
     _sign_in(page, live_server, "ana.mx")
     expect(page).to_have_url(f"{live_server.url}/2fa/setup/")
+    expect(page.locator("code.secret")).to_have_count(0)  # the password alone shows no secret
+    assert serious_violations(page) == []
+    page.fill("#id_code", enrolment_code)
+    page.click("main button[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}/2fa/setup/")
+    expect(page.locator("code.secret")).to_be_visible()
     assert serious_violations(page) == []
     secret = page.locator("code.secret").inner_text()
     code = totp(base64.b32decode(secret))
