@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -23,10 +24,15 @@ def pair(mx_case: Case, mx_caseworker: User) -> DuplicateCandidate:
     return candidate_for(mx_case, duplicate_of(mx_case, actor=mx_caseworker))
 
 
+def _in_english(client: Client) -> Client:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def test_the_queue_lists_the_pair_and_the_pair_page_shows_the_evidence(
     login: Login, mx_caseworker: User, pair: DuplicateCandidate
 ) -> None:
-    client = login(mx_caseworker)
+    client = _in_english(login(mx_caseworker))
     listing = client.get("/duplicates/").content.decode()
     assert f"/duplicates/{pair.pk}/" in listing
     page = client.get(f"/duplicates/{pair.pk}/").content.decode()
@@ -42,7 +48,7 @@ def test_propose_then_approve_then_unmerge_through_the_pages(
     login: Login, mx_caseworker: User, mx_supervisor: User, pair: DuplicateCandidate
 ) -> None:
     login(mx_caseworker).post(f"/duplicates/{pair.pk}/propose/")
-    supervisor = login(mx_supervisor)
+    supervisor = _in_english(login(mx_supervisor))
     response = supervisor.post(f"/duplicates/{pair.pk}/approve/", follow=True)
     assert "Merged: the cases are now under one person." in response.content.decode()
     pair.refresh_from_db()
@@ -56,7 +62,8 @@ def test_propose_then_approve_then_unmerge_through_the_pages(
 def test_a_refused_decision_says_why(
     login: Login, mx_caseworker: User, pair: DuplicateCandidate
 ) -> None:
-    response = login(mx_caseworker).post(f"/duplicates/{pair.pk}/approve/", follow=True)
+    client = _in_english(login(mx_caseworker))
+    response = client.post(f"/duplicates/{pair.pk}/approve/", follow=True)
     assert "Only a proposed merge can be approved." in response.content.decode()
 
 
@@ -90,7 +97,8 @@ def test_the_api_reviews_and_decides_like_the_pages(
     assert client.post(f"/api/duplicates/{pair.pk}/propose").json()["status"] == "proposed"
     refused = client.post(f"/api/duplicates/{pair.pk}/approve")
     assert refused.status_code == 409
-    assert refused.json()["detail"] == "Only a supervisor can approve or undo a merge."
+    # her language: es ("Only a supervisor can approve or undo a merge.")
+    assert refused.json()["detail"] == "Solo un supervisor puede aprobar o deshacer una fusión."
     approved = login(mx_supervisor).post(f"/api/duplicates/{pair.pk}/approve")
     assert approved.json()["status"] == "merged"
 
@@ -132,5 +140,6 @@ def test_a_front_line_officer_cannot_propose(
     officer = _user("flo.mx", "mx-oim", Role.FRONT_LINE_OFFICER)
     one = make_case(actor=officer, agency_code="mx-oim", given="Unafake", surname="Synth")
     pair = candidate_for(one, duplicate_of(one, actor=officer))
-    response = login(officer).post(f"/duplicates/{pair.pk}/propose/", follow=True)
+    client = _in_english(login(officer))
+    response = client.post(f"/duplicates/{pair.pk}/propose/", follow=True)
     assert "Only a case manager or a supervisor can propose a merge." in response.content.decode()

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -91,6 +92,7 @@ def test_an_enforcement_partner_is_not_offered_and_a_bad_url_is_named(
     login: Callable[[User], Client], administrator: User
 ) -> None:
     client = login(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     inm = Agency.objects.get(code="mx-inm").pk
     response = client.post("/webhooks/", _form(partner=inm))
     assert response.status_code == 400
@@ -228,7 +230,9 @@ def test_the_api_names_the_line_of_a_broken_file(
     login: Callable[[User], Client], mx_caseworker: User
 ) -> None:
     upload = SimpleUploadedFile("bad.json", b'[\n{"_uuid": "x",}\n]')
-    response = login(mx_caseworker).post("/api/fieldwork/submissions", {"file": upload})
+    response = login(mx_caseworker).post(
+        "/api/fieldwork/submissions", {"file": upload, "lang": "en"}
+    )
     assert response.status_code == 422
     assert response.json()["detail"].startswith("bad.json: line 2: not valid JSON")
 

@@ -96,10 +96,10 @@ def test_each_surge_is_emailed_once_in_each_recipients_language(
 
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert sorted(by_recipient) == sorted([french.email, spanish.email])
-    assert "abril" in by_recipient[spanish.email].subject
-    assert "enero" in by_recipient[spanish.email].body
-    assert "avril" in by_recipient[french.email].subject
-    assert "janvier" in by_recipient[french.email].body
+    assert "abril de 2026" in by_recipient[spanish.email].subject
+    assert "enero de 2026" in by_recipient[spanish.email].body
+    assert "avril 2026" in by_recipient[french.email].subject
+    assert "janvier 2026" in by_recipient[french.email].body
     assert SurgeNotice.objects.count() == 1
     notified = AuditEvent.objects.get(action="stats.surge_notified")
     assert notified.payload == {
