@@ -7,7 +7,6 @@ caller who may not do something gets 404, as for an object outside their scope.
 """
 
 import datetime as dt
-import io
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
@@ -22,7 +21,7 @@ from amparo.fieldwork.domain.htcds import read_htcds_cases
 from amparo.fieldwork.domain.submissions import import_submissions
 from amparo.fieldwork.domain.webhooks import administered_agencies, deliveries_visible_to
 from amparo.fieldwork.interfaces.forms import MAX_UPLOAD_BYTES
-from amparo.fieldwork.interfaces.htcds import htcds_table, write_csv
+from amparo.fieldwork.interfaces.htcds import htcds_csv
 from amparo.fieldwork.interfaces.submissions import (
     SubmissionFileError,
     guess_format,
@@ -139,10 +138,8 @@ def htcds_export(
         items = read_htcds_cases(actor=request.user, publication=publication, recipient=target)
     except PermissionDenied:
         raise Http404 from None
-    columns, rows, dropped = htcds_table(items, publication=publication)
-    out = io.StringIO()
-    write_csv(columns, rows, out)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    text, dropped = htcds_csv(items, publication=publication)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="htcds.csv"'
     response["X-Amparo-Rows-Left-Out"] = str(dropped)
     return response

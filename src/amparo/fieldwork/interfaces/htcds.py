@@ -13,6 +13,7 @@ Multi-select values are joined with ";" (a Salesforce multiselect picklist, HTCD
 """
 
 import functools
+import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -155,3 +156,12 @@ def write_csv(columns: tuple[str, ...], rows: list[Row], stream: Any) -> None:
     writer.writerow(columns)
     for row in rows:
         writer.writerow(row[column] for column in columns)
+
+
+def htcds_csv(items: Iterable[HtcdsCase], *, publication: bool) -> tuple[str, int]:
+    """The export as CSV text, and how many rows k-anonymity left out: what the page and the
+    API both send."""
+    columns, rows, dropped = htcds_table(items, publication=publication)
+    out = io.StringIO()
+    write_csv(columns, rows, out)
+    return out.getvalue(), dropped

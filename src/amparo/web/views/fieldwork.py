@@ -31,7 +31,7 @@ from amparo.fieldwork.domain.webhooks import (
 )
 from amparo.fieldwork.formcodec import form_version
 from amparo.fieldwork.interfaces.forms import HtcdsForm, ImportForm, WebhookForm, XlsformForm
-from amparo.fieldwork.interfaces.htcds import htcds_table, write_csv
+from amparo.fieldwork.interfaces.htcds import htcds_csv
 from amparo.fieldwork.interfaces.submissions import (
     SubmissionFileError,
     guess_format,
@@ -182,10 +182,8 @@ def htcds_download(request: AuthenticatedHttpRequest) -> HttpResponse:
         items = read_htcds_cases(actor=request.user, publication=publication, recipient=recipient)
     except PermissionDenied:
         raise Http404 from None
-    columns, rows, dropped = htcds_table(items, publication=publication)
-    out = io.StringIO()
-    write_csv(columns, rows, out)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    text, dropped = htcds_csv(items, publication=publication)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="htcds.csv"'
     response["X-Amparo-Rows-Left-Out"] = str(dropped)
     return response
