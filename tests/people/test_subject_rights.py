@@ -17,6 +17,7 @@ from amparo.accounts.models import User
 from amparo.assessment.domain.assessments import FindingInput, record_assessment
 from amparo.casework.domain.children import set_guardian
 from amparo.casework.domain.lifecycle import decide_approval
+from amparo.casework.errors import TransitionNotAllowed
 from amparo.casework.models import Approval
 from amparo.people.models import Case, Person
 from amparo.protection.models import AuditEvent, RetentionTombstone
@@ -163,3 +164,15 @@ def test_erasure_is_refused_for_an_open_or_held_case(
     held = "The case is under legal hold: nothing can be erased."
     assert _in_spanish(held) in _text(response)
     assert Approval.objects.filter(kind="erasure").count() == 0
+
+
+def test_a_supervisor_cannot_approve_an_erasure_they_requested(
+    login: Callable[[User], Client], mx_supervisor: User, full_case: Case
+) -> None:
+    case = _closed(full_case)
+    login(mx_supervisor).post(reverse("web:subject_rights", args=[case.pk]))
+    approval = Approval.objects.get(kind="erasure")
+    with pytest.raises(TransitionNotAllowed):
+        decide_approval(approval, actor=mx_supervisor, approve=True, expected_version=case.version)
+    assert Person.objects.get().given_names == "Xiomarafake"
+    assert Approval.objects.get(kind="erasure").decision == "pending"

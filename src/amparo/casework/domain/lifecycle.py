@@ -145,6 +145,9 @@ def decide_approval(
         raise TransitionNotAllowed(_("Only a supervisor of the case's agency can decide this."))
     if approval.decision != ApprovalDecision.PENDING:
         raise TransitionNotAllowed(_("This request was already decided."))
+    # Erasure cannot be undone: four eyes, as for merges and enforcement referrals.
+    if approve and approval.kind == ApprovalKind.ERASURE and approval.requested_by_id == actor.pk:
+        raise TransitionNotAllowed(_("Another supervisor must approve an erasure you requested."))
     with transaction.atomic():
         approval.decision = ApprovalDecision.APPROVED if approve else ApprovalDecision.REJECTED
         approval.decided_by = actor
