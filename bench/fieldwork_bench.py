@@ -9,8 +9,8 @@ Run: .venv/bin/python bench/fieldwork_bench.py [--submissions 500]
 """
 
 import argparse
-import datetime as dt
 import base64
+import datetime as dt
 import json
 import os
 import tempfile
@@ -65,12 +65,12 @@ def main() -> None:
     from amparo.accounts.enums import Role
     from amparo.accounts.models import Agency
     from amparo.fieldwork.domain.deliveries import deliver_due, prune_deliveries
-    from amparo.fieldwork.models import Delivery
     from amparo.fieldwork.domain.submissions import import_submissions
     from amparo.fieldwork.domain.webhooks import register_webhook
-    from amparo.fieldwork.interfaces.submissions import read_submissions
     from amparo.fieldwork.formcodec import form_version
+    from amparo.fieldwork.interfaces.submissions import read_submissions
     from amparo.fieldwork.interfaces.xlsform import write_xlsform
+    from amparo.fieldwork.models import Delivery
     from amparo.screening.protocol import load_protocol
 
     load_reference_data()
@@ -93,11 +93,15 @@ def main() -> None:
     _timed("write the XLSForm", lambda: write_xlsform(protocol, out))
     _timed("pyxform conversion to XForm", lambda: convert(xlsform=str(out)))
 
+    version = form_version(protocol)
     results = [
-        {**{f"g/{k}": v for k, v in ANSWERS[i % 2].items()}, "amparo_protocol": form_version(protocol),
-         "meta/instanceID": f"uuid:{uuid.uuid4()}"}
+        {
+            **{f"g/{k}": v for k, v in ANSWERS[i % 2].items()},
+            "amparo_protocol": version,
+            "meta/instanceID": f"uuid:{uuid.uuid4()}",
+        }
         for i in range(options.submissions)
-    ]  # fmt: skip
+    ]
     data = json.dumps({"results": results}).encode()
     print(f"submissions: {options.submissions}, file: {len(data) / 1024:.0f} KiB")
     rows = read_submissions("bench.json", data, "kobo-json")

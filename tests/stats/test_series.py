@@ -13,9 +13,7 @@ from amparo.stats.domain.series import import_series
 from amparo.stats.domain.surges import year_to_date
 from amparo.stats.models import ExternalSeries, SeriesPoint
 
-DATA = Path("/work/shared/data")
-if not DATA.exists():  # the data files travel with the repository's shared folder
-    DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data"  # public series, shipped with the tests
 COMAR = DATA / "comar_asylum_applications_monthly.csv"
 COMAR_ANNUAL = DATA / "comar_asylum_applications_annual.csv"
 CBP = DATA / "cbp_southwest_border_encounters_monthly.csv"
