@@ -57,7 +57,8 @@ def title_of(table: PublishedTable) -> str:
     return titles.get(table.spec.id, table.spec.id)
 
 
-def _words(value: int | None) -> str:
+def value_words(value: int | None) -> str:
+    """A published figure as a chart reads it out: the number, or the word for a hidden one."""
     return _("suppressed") if value is None else f"{value:,}"
 
 
@@ -65,7 +66,7 @@ def chart(table: PublishedTable) -> SafeString:
     """Row totals as bars; a suppressed total is a word, never a bar."""
     label = labeller(table.spec.rows)
     values = [table.row_totals[r].value for r in table.row_values]
-    series = Series(_("Count"), values, words=[_words(v) for v in values])
+    series = Series(_("Count"), values, words=[value_words(v) for v in values])
     labels = [label(r) for r in table.row_values]
     return bar_chart([series], labels, title_of(table), chart_id=f"chart-{table.spec.id}")
 

@@ -14,13 +14,9 @@ from django.utils.translation import gettext as _
 from amparo.lib.charts import Series, bar_chart
 from amparo.stats.domain.tables import Cell, PublishedTable, TableSpec
 from amparo.stats.enums import Dimension
-from amparo.stats.interfaces.exports import title_of
+from amparo.stats.interfaces.exports import title_of, value_words
 from amparo.stats.interfaces.labels import labeller
 from amparo.stats.models import ReceivedAggregate
-
-
-def _words(cell: Cell) -> str:
-    return _("suppressed") if cell.value is None else f"{cell.value:,}"
 
 
 def _cell(part: dict[str, Any] | None) -> Cell:
@@ -65,7 +61,7 @@ def _panel(
     series = Series(
         _("Total"),
         [c.value if c else None for c in totals],
-        words=[_words(c) if c else "—" for c in totals],
+        words=[value_words(c.value) if c else "—" for c in totals],
     )
     labels = [country_label(c) for c in countries]
     chart: SafeString = bar_chart([series], labels, title, chart_id=f"chart-{table_id}")
