@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from amparo.accounts.enums import Role
+
 AMPARO = [sys.executable, "-m", "amparo"]
 NODES = (("MX", 0), ("GT", 1))
 # Variables that would make both nodes share one database or one key ring.
@@ -23,8 +25,8 @@ _SHARED = ("DATABASE_URL", "AMPARO_KEYS", "AMPARO_INDEX_KEY", "AMPARO_KEY_FILE",
 FOCAL_ACCOUNTS = {
     "MX": [],  # focal.mx is one of the usual demo accounts
     "GT": [
-        ("focal.gt", "gt-pgn", "focal_point"),
-        ("receiving.gt", "gt-sbs", "receiving_officer"),
+        ("focal.gt", "gt-pgn", Role.FOCAL_POINT),
+        ("receiving.gt", "gt-sbs", Role.RECEIVING_OFFICER),
     ],
 }
 
