@@ -70,6 +70,8 @@ def test_the_rules_file_of_the_project_loads() -> None:
         ("case", "any", "anonymise"),
         ("case", "deceased", "anonymise"),
         ("screening", "unattached", "erase"),
+        ("training", "quiz-answers", "erase"),
+        ("training", "practice-attempts", "erase"),
     ]
 
 

@@ -1,5 +1,6 @@
-"""Applying the retention rules: list what is due, then anonymise cases and erase unattached
-screenings, leaving a tombstone with aggregates and an audit event for each record.
+"""Applying the retention rules: list what is due, then anonymise cases, erase unattached
+screenings and the contents of old training attempts, leaving a tombstone with aggregates
+and an audit event for each record.
 
 Protection sits below the apps whose records it removes, so their models are looked up by
 name (`apps.get_model`), never imported. A case under legal hold is never due.
@@ -84,10 +85,31 @@ def _due_screenings(rules: list[RetentionRule], now: dt.datetime) -> list[Due]:
     return due
 
 
+# Training records: the tombstone kind of each rule outcome, and the model it erases from.
+TRAINING_KINDS = {"quiz-answers": "quiz-attempt", "practice-attempts": "practice-attempt"}
+
+
+def _due_training(rules: list[RetentionRule], now: dt.datetime) -> list[Due]:
+    due: list[Due] = []
+    for rule in (r for r in rules if r.kind == "training"):
+        cutoff = now - relativedelta(months=rule.after_months)
+        kind = TRAINING_KINDS[rule.outcome]
+        if kind == "quiz-attempt":
+            # An attempt waiting for its essays to be graded is still being worked on.
+            rows = apps.get_model("training", "QuizAttempt").objects.filter(status="graded")
+        else:
+            rows = apps.get_model("training", "PracticeAttempt").objects.all()
+        rows = rows.filter(submitted_at__lt=cutoff).exclude(pk__in=_done(kind))
+        for row in rows.order_by("submitted_at", "id").only("pk", "submitted_at"):
+            label = f"{kind.replace('-', ' ')} #{row.pk}"
+            due.append(Due(kind, row.pk, label, rule, row.submitted_at))
+    return due
+
+
 def due_records(rules: list[RetentionRule], *, now: dt.datetime) -> list[Due]:
     """Every record the rules make due at `now`, cases first, oldest first; held cases and
     records already anonymised are left out."""
-    return _due_cases(rules, now) + _due_screenings(rules, now)
+    return _due_cases(rules, now) + _due_screenings(rules, now) + _due_training(rules, now)
 
 
 # --- Anonymising a case -----------------------------------------------------------------------
@@ -223,8 +245,63 @@ def erase_screening(due: Due, *, actor: Model | None) -> RetentionTombstone:
     return tombstone
 
 
+# --- Erasing training records ----------------------------------------------------------------
+
+
+def erase_quiz_answers(due: Due, *, actor: Model | None) -> RetentionTombstone:
+    """Erase what a trainee wrote in one graded quiz attempt: each answer's response, the
+    trainer's comment and the feedback. The attempt's score and pass stay (progress and
+    certificates rest on them). Effects, in one transaction: the tombstone (module, year,
+    answers erased), a `retention.applied` audit event, the erasure."""
+    attempt_model = apps.get_model("training", "QuizAttempt")
+    with transaction.atomic():
+        attempt = attempt_model.objects.select_for_update().get(pk=due.record_id)
+        answers = apps.get_model("training", "AttemptAnswer").objects.filter(attempt=attempt)
+        erased = answers.update(response=None, comment="", feedback=[])
+        aggregates = {
+            "module": attempt.module_id,
+            "year": attempt.submitted_at.year,
+            "answers": erased,
+        }
+        return _training_tombstone(due, attempt, aggregates, actor=actor)
+
+
+def erase_practice_attempt(due: Due, *, actor: Model | None) -> RetentionTombstone:
+    """Erase one practice attempt whole: the answers, the referral choices and the report.
+    Effects, in one transaction: the tombstone (practice case, year), a `retention.applied`
+    audit event, the deletion."""
+    attempt_model = apps.get_model("training", "PracticeAttempt")
+    with transaction.atomic():
+        attempt = (
+            attempt_model.objects.select_for_update().select_related("case").get(pk=due.record_id)
+        )
+        aggregates = {"practice_case": attempt.case.code, "year": attempt.submitted_at.year}
+        tombstone = _training_tombstone(due, attempt, aggregates, actor=actor)
+        attempt.delete()
+        return tombstone
+
+
+def _training_tombstone(
+    due: Due, row: Model, aggregates: dict[str, Any], *, actor: Model | None
+) -> RetentionTombstone:
+    tombstone = RetentionTombstone.objects.create(
+        kind=due.kind,
+        record_id=str(row.pk),
+        rule=due.rule.id,
+        action="erase",
+        aggregates=aggregates,
+    )
+    payload = {"rule": due.rule.id, "action": "erase", "tombstone": tombstone.pk}
+    record_event(AuditAction.RETENTION_APPLIED, actor=actor, subject=row, payload=payload)
+    return tombstone
+
+
 def apply_due(due: Due, *, actor: Model | None) -> RetentionTombstone:
     """Anonymise or erase one due record, each in its own transaction."""
     if due.kind == "case":
         return anonymise_case(due, actor=actor)
+    if due.kind == "quiz-attempt":
+        return erase_quiz_answers(due, actor=actor)
+    if due.kind == "practice-attempt":
+        return erase_practice_attempt(due, actor=actor)
     return erase_screening(due, actor=actor)

@@ -21,8 +21,15 @@ CLOSURE_REASONS = frozenset(
         "transferred",
     }
 )
-OUTCOMES = {"case": CLOSURE_REASONS | {"any"}, "screening": frozenset({"unattached"})}
-ACTIONS = {"case": "anonymise", "screening": "erase"}
+OUTCOMES = {
+    "case": CLOSURE_REASONS | {"any"},
+    "screening": frozenset({"unattached"}),
+    # Training records describe staff, not migrants, but an essay or a practice answer may
+    # hold what a trainee typed about a real person: their contents go, the scores that
+    # progress and certificates rest on stay.
+    "training": frozenset({"quiz-answers", "practice-attempts"}),
+}
+ACTIONS = {"case": "anonymise", "screening": "erase", "training": "erase"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -41,7 +48,9 @@ def _rule(path: Path, where: str, item: object) -> RetentionRule:
     if not isinstance(rule_id, str) or not _ID.match(rule_id):
         raise DataFileError(path, f"{where}.id", "use a-z, 0-9 and hyphens")
     if kind not in OUTCOMES:
-        raise DataFileError(path, f"{where}.kind", f"unknown kind {kind!r}; use case or screening")
+        raise DataFileError(
+            path, f"{where}.kind", f"unknown kind {kind!r}; use {', '.join(OUTCOMES)}"
+        )
     if outcome not in OUTCOMES[kind]:
         known = ", ".join(sorted(OUTCOMES[kind]))
         raise DataFileError(path, f"{where}.outcome", f"unknown outcome {outcome!r}; use {known}")

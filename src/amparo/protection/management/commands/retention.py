@@ -18,8 +18,9 @@ from amparo.protection.retention.rules import RULES_FILE, load_rules
 
 class Command(BaseCommand):
     help = (
-        "Retention. 'apply' lists the records the rules file makes due, then anonymises cases "
-        "and erases unattached screenings, leaving a tombstone and an audit event for each "
+        "Retention. 'apply' lists the records the rules file makes due, then anonymises cases, "
+        "erases unattached screenings and the contents of old training attempts, leaving a "
+        "tombstone and an audit event for each "
         "('--dry-run' only lists). 'hold CASE_REFERENCE --user U --reason TEXT' puts a case "
         "under legal hold (never touched by retention); 'release CASE_REFERENCE --user U' "
         "lifts it. Both are audited."
