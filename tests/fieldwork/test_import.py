@@ -208,3 +208,56 @@ def test_odks_split_choice_columns_are_not_read_as_questions(
     status, out = _run(file)
     assert status == 0, out
     assert "stateless" not in Screening.objects.get().answers
+
+
+def _run_as_written(path: Path) -> tuple[int, str]:
+    """The command exactly as issue 12 names it: no --user."""
+    import io
+
+    out = io.StringIO()
+    try:
+        call_command("screening", "import-submissions", str(path), "--agency", "mx-oim", stdout=out)
+    except SystemExit as exit_:
+        return int(str(exit_.code)), out.getvalue()
+    return 0, out.getvalue()
+
+
+def test_without_user_each_submission_is_saved_in_its_submitters_name(
+    tmp_path: Path, paths: dict[str, str], mx_caseworker: User, gt_caseworker: User
+) -> None:
+    mine = kobo_submission(paths, child(), form=FORM)
+    mine["_submitted_by"] = mx_caseworker.username
+    outsider = kobo_submission(paths, adult(), form=FORM)
+    outsider["_submitted_by"] = gt_caseworker.username  # a Guatemalan: no role at mx-oim
+    unknown = kobo_submission(paths, adult(), form=FORM)
+    unnamed = kobo_submission(paths, adult(), form=FORM)  # `_submitted_by` is null
+    unknown["_submitted_by"] = "phone-7"
+    file = tmp_path / "kobo.json"
+    file.write_bytes(kobo_json([mine, outsider, unknown, unnamed]))
+
+    status, out = _run_as_written(file)
+
+    assert status == 1, out
+    lines = out.splitlines()
+    assert ": imported (screening " in lines[0]
+    assert (
+        f"_submitted_by: refused: {gt_caseworker.username} has no casework role at mx-oim"
+        in (lines[1])
+    )
+    assert "_submitted_by: refused: phone-7 is not an active Amparo user" in lines[2]
+    assert "_submitted_by: refused: the file names no submitter" in lines[3]
+    saved = Screening.objects.get()
+    assert saved.answers == child()
+    assert saved.screened_by_id == mx_caseworker.pk
+    assert ImportedSubmission.objects.count() == 1
+
+
+def test_without_user_an_odk_export_names_its_submitter_column(
+    tmp_path: Path, paths: dict[str, str], mx_caseworker: User
+) -> None:
+    file = tmp_path / "odk.csv"
+    file.write_bytes(odk_csv(paths, [adult()], form=FORM, instances=[str(uuid.uuid4())]))
+    status, out = _run_as_written(file)
+    assert status == 1
+    assert "SubmitterName: refused: collect-phone-1 is not an active Amparo user" in out
+    assert Screening.objects.count() == 0

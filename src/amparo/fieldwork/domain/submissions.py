@@ -207,3 +207,68 @@ def import_submissions(
             _outcome(submission, actor=actor, agency=agency, source=source, lang=lang)
         )
     return report
+
+
+# Where each tool names the account that sent a submission: KoboToolbox's `_submitted_by`,
+# ODK Central's `SubmitterName` (the app user or web user the export shows).
+SUBMITTER_FIELDS = ("_submitted_by", "SubmitterName")
+
+
+def submitter_of(submission: Submission) -> tuple[str, str]:
+    """(field, username) naming who sent the submission, ("", "") when the file says nothing."""
+    for name in SUBMITTER_FIELDS:
+        value = str(submission.fields.get(name) or "").strip()
+        if value:
+            return name, value
+    return "", ""
+
+
+def _submitter_refusal(submission: Submission, field_name: str, message: str) -> RowOutcome:
+    return RowOutcome(
+        submission.where, submission.instance_id, "refused", None, field_name, message
+    )
+
+
+def import_submissions_as_submitters(
+    submissions: list[Submission], *, agency: Agency, source: str, lang: str = "es"
+) -> ImportReport:
+    """Import each submission in the name of the staff member who sent it from the collection
+    tool (`submitter_of`), for an import run without a named user.
+
+    The submitter must be an active Amparo user with a casework role at `agency` who may
+    submit live screenings (the same checks as `import_submissions`); otherwise the row is
+    refused naming the field, and nothing of it is saved. Effects per accepted row: exactly
+    those of `import_submissions`. Rows are reported in the file's order.
+    """
+    report = ImportReport()
+    actors: dict[str, User | str] = {}
+    for submission in submissions:
+        field_name, username = submitter_of(submission)
+        if not username:
+            message = _("the file names no submitter; give the user who answers for the import")
+            report.rows.append(_submitter_refusal(submission, SUBMITTER_FIELDS[0], message))
+            continue
+        if username not in actors:
+            actors[username] = _submitter_actor(username, agency)
+        actor = actors[username]
+        if isinstance(actor, str):
+            report.rows.append(_submitter_refusal(submission, field_name, actor))
+            continue
+        report.rows.append(
+            _outcome(submission, actor=actor, agency=agency, source=source, lang=lang)
+        )
+    return report
+
+
+def _submitter_actor(username: str, agency: Agency) -> User | str:
+    """The user a submitter name stands for, or why it cannot answer for a screening."""
+    user = User.objects.filter(username=username, is_active=True).first()
+    values = {"user": username, "agency": agency.code}
+    if user is None:
+        return _("%(user)s is not an active Amparo user") % values
+    works_cases = user.memberships.filter(active=True, agency=agency, role__in=CASEWORK_ROLES)
+    if not works_cases.exists():
+        return _("%(user)s has no casework role at %(agency)s") % values
+    if not may_submit_live_screenings(user):
+        return _("%(user)s has not passed the identification module of the training") % values
+    return user

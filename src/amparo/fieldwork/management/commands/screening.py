@@ -2,9 +2,11 @@
 
 - `xlsform --protocol rcm-2013 --out FILE.xlsx [--lang es]` writes the protocol as an XLSForm
   for KoboToolbox or ODK (no database needed).
-- `import-submissions FILE [--format kobo-json|odk-csv] --agency CODE --user USERNAME`
+- `import-submissions FILE [--format kobo-json|odk-csv] --agency CODE [--user USERNAME]`
   imports a KoboToolbox JSON or ODK Central CSV export as screenings of the agency, saved in
-  the name of the staff member who answers for the import. One line per submission:
+  the name of the staff member who answers for the import (`--user`) or, without it, of the
+  staff member who sent each submission from the tool (Kobo's `_submitted_by`, ODK's
+  `SubmitterName`, which must be their Amparo username). One line per submission:
   imported, skipped as duplicate, or refused with its line and field. Exit status 1 when any
   submission was refused (the others are imported all the same).
 """
@@ -17,7 +19,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import Agency, User
-from amparo.fieldwork.domain.submissions import import_submissions
+from amparo.fieldwork.domain.submissions import (
+    import_submissions,
+    import_submissions_as_submitters,
+)
 from amparo.fieldwork.enums import SubmissionFormat
 from amparo.fieldwork.interfaces.submissions import (
     SubmissionFileError,
@@ -51,7 +56,10 @@ class Command(BaseCommand):
         )
         imp.add_argument("--agency", required=True, metavar="CODE", help="the agency's code")
         imp.add_argument(
-            "--user", required=True, metavar="USERNAME", help="who answers for the import"
+            "--user",
+            metavar="USERNAME",
+            help="who answers for the import (default: each submission's own submitter, "
+            "_submitted_by or SubmitterName, as an Amparo username)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -75,13 +83,18 @@ class Command(BaseCommand):
         agency = Agency.objects.filter(code=options["agency"]).first()
         if agency is None:
             raise CommandError(f"--agency: no agency with the code {options['agency']!r}")
-        actor = User.objects.filter(username=options["user"], is_active=True).first()
-        if actor is None:
-            raise CommandError(f"--user: no active user {options['user']!r}")
+        actor = None
+        if options["user"] is not None:
+            actor = User.objects.filter(username=options["user"], is_active=True).first()
+            if actor is None:
+                raise CommandError(f"--user: no active user {options['user']!r}")
         source = options["format"] or guess_format(path.name)
         try:
             submissions = read_submissions(str(path), path.read_bytes(), source)
-            report = import_submissions(submissions, actor=actor, agency=agency, source=source)
+            if actor is None:
+                report = import_submissions_as_submitters(submissions, agency=agency, source=source)
+            else:
+                report = import_submissions(submissions, actor=actor, agency=agency, source=source)
         except OSError as error:
             raise CommandError(f"{path}: cannot be read ({error.strerror})") from None
         except SubmissionFileError as error:
