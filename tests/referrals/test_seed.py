@@ -131,3 +131,30 @@ def test_consulates_police_tracing_and_return_serve_no_child_or_lgbti_profile(
         "lgbti",
         "stateless",
     ]
+
+
+def test_the_refugee_authorities_of_guatemala_and_honduras_serve_asylum_seekers(
+    reference: None,
+) -> None:
+    """Issue 16 item 7: a refugee authority for the international-protection profile in every
+    country, Guatemala and Honduras included."""
+    seed_directory_from_agencies()
+    for code in ("gt-conare", "gt-igm-refugio", "hn-inm-refugio"):
+        service = _service_of(code)
+        assert service.category == ServiceCategory.ASYLUM, code
+        assert "international_protection" in service.profiles, code
+
+
+def test_legal_aid_and_the_prosecutor_of_el_salvador_offer_legal_services(
+    reference: None,
+) -> None:
+    seed_directory_from_agencies()
+    assert _service_of("sv-pgr").category == ServiceCategory.LEGAL
+    assert _service_of("sv-pgr").profiles == [
+        "international_protection",
+        "trafficking",
+        "crime_victim_in_transit",
+    ]
+    assert _service_of("sv-fgr").category == ServiceCategory.LEGAL
+    seeded = set(Organization.objects.values_list("agency__code", flat=True))
+    assert {"gt-minex", "sv-mrree"} & seeded == set()

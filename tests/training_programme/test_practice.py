@@ -162,6 +162,55 @@ def test_the_consulate_for_a_child_who_fears_return_fails_the_case(
     )
 
 
+@pytest.mark.parametrize(
+    ("service", "label"),
+    [
+        ("return_reintegration", "Assisted voluntary return and reintegration"),
+        ("family_tracing", "Family tracing and reunification"),
+    ],
+)
+def test_return_or_family_tracing_for_a_child_before_a_determination_fails_the_case(
+    course: Course, mx_trainee: User, service: str, label: str
+) -> None:
+    """Issue 16 item 2: the third red line (CRC art. 3; UNHCR best-interests guidelines)."""
+    case = _case()
+    attempt = submit_practice(
+        case,
+        actor=mx_trainee,
+        lang="en",
+        answers=case.expert_key["answers"],
+        referral_kinds=[*case.expert_key["referral_kinds"], service],
+        legal_basis="vital_interest",
+    )
+    assert attempt.score == 0.0
+    assert attempt.report["red_lines"] == [
+        {
+            "code": service,
+            "message": f"Red line: you chose {label} for a child before a best-interests "
+            "determination. A child is returned or their family traced only after a "
+            "determination shows it is in the child's best interests.",
+        }
+    ]
+    assert attempt.report["referral_kinds"]["extra"] == [{"kind": service, "label": label}]
+
+
+def test_the_child_is_judged_on_the_expert_answers_not_the_trainees(
+    course: Course, mx_trainee: User
+) -> None:
+    """A trainee who records the boy as an adult still crosses the line."""
+    case = _case()
+    answers = {**case.expert_key["answers"], "age_years": 30}
+    attempt = submit_practice(
+        case,
+        actor=mx_trainee,
+        lang="en",
+        answers=answers,
+        referral_kinds=["family_tracing"],
+        legal_basis="vital_interest",
+    )
+    assert [line["code"] for line in attempt.report["red_lines"]] == ["family_tracing"]
+
+
 def test_the_expert_answers_and_choices_score_full_marks(course: Course, mx_trainee: User) -> None:
     case = _case()
     attempt = submit_practice(

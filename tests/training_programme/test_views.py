@@ -145,6 +145,31 @@ def test_a_practice_case_is_worked_in_the_screening_questions_without_touching_t
     assert (found.score, "Every profile is right." in report) == (100.0, True)
 
 
+def test_the_practice_page_offers_return_and_tracing_and_shows_the_red_line_it_crosses(
+    course: Course, mx_trainee: User, login_in: LoginIn
+) -> None:
+    url = reverse("web:training_practice", args=[PracticeCase.objects.get().pk])
+    client = login_in(mx_trainee, "en")
+    page = client.get(url).content.decode()
+    data = {
+        "protocol_version": "1.0",
+        "age_years": "15",
+        "travelling_alone": "yes",
+        "fear_of_return": "yes",
+        "nationality": "HN",
+        "country_of_identification": "MX",
+        "choice-referral_kinds": ["child_protection", "refugee_commission", "return_reintegration"],
+        "choice-legal_basis": "vital_interest",
+    }
+    response = client.post(url, data)
+    report = client.get(response["Location"]).content.decode()
+    assert 'value="return_reintegration"' in page
+    assert 'value="family_tracing"' in page
+    assert PracticeAttempt.objects.get().score == 0.0
+    assert "Case failed: a red line was crossed" in report
+    assert "Red line: you chose Assisted voluntary return and reintegration for a child" in report
+
+
 def test_the_practice_refresh_shows_the_questions_that_now_apply(
     course: Course, mx_trainee: User, login_in: LoginIn
 ) -> None:

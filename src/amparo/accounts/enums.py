@@ -49,6 +49,12 @@ class AgencyKind(models.TextChoices):
     HUMAN_RIGHTS_OMBUDSMAN = "human_rights_ombudsman", _("Human-rights ombudsman")
     INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
     NGO = "ngo", _("Non-governmental organisation")
+    # Public legal aid and family offices (El Salvador's PGR): legal representation, not
+    # prosecution and not victim assistance.
+    LEGAL_AID = "legal_aid", _("Public legal aid")
+    # A foreign ministry protects its own nationals abroad and organises their repatriation: not
+    # a consulate for anyone in its own country, and never a referral destination.
+    FOREIGN_MINISTRY = "foreign_ministry", _("Foreign ministry")
 
 
 class Language(models.TextChoices):

@@ -9,8 +9,14 @@ referrals score right / (expected + extra), so an extra costs as much as a miss.
 
 A red line fails the case whatever else is right (score 0, each reason shown): a referral that
 would put the person in danger. The consulate when the engine withholds consular contact for
-the case (fear of return, a protection need, fear not asked: non-refoulement), or a migration
-authority or the police for a person with a protection need (they may detain or deport).
+the case (fear of return, a protection need, fear not asked: non-refoulement); a migration
+authority or the police for a person with a protection need (they may detain or deport); a
+return or family-tracing service for a child, or for a person whose family may be the danger,
+before a best-interests determination (CRC art. 3; UNHCR best-interests guidelines), which a
+first contact never has.
+
+Besides the kinds of agency, the trainee may choose two services that send a person back to,
+or look for, the family: assisted return and family tracing (the directory's categories).
 """
 
 from collections.abc import Mapping, Sequence
@@ -21,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.enums import AgencyKind
 from amparo.casework.enums import LegalBasis
+from amparo.referrals.enums import ServiceCategory
 from amparo.screening.engine import ScreeningResult, evaluate
 from amparo.screening.enums import AnswerType, UrgencyLevel
 from amparo.screening.protocol import AnswerValue, Protocol, Question, validate_answers
@@ -39,6 +46,24 @@ PROTECTION_NEED = frozenset(
     }
 )
 ENFORCEMENT_KINDS = frozenset({AgencyKind.MIGRATION_AUTHORITY.value, AgencyKind.POLICE.value})
+# The services that wait for a best-interests determination (as referrals/domain/safety.py
+# BID_FIRST_KINDS): a trainee may choose them as well as the kinds of agency.
+BID_FIRST_SERVICES = (ServiceCategory.RETURN_REINTEGRATION, ServiceCategory.FAMILY_TRACING)
+# Profiles where the family may be the danger (as safety.py FAMILY_MAY_BE_DANGER).
+FAMILY_MAY_BE_DANGER = frozenset({"lgbti", "trafficking"})
+CHILD_PROFILES = frozenset({"unaccompanied_child", "separated_child"})
+
+
+def referral_choices() -> list[tuple[str, str]]:
+    """What a trainee may refer to: every kind of agency, then the two services."""
+    services = [(str(service.value), str(service.label)) for service in BID_FIRST_SERVICES]
+    return [*((str(code), str(label)) for code, label in AgencyKind.choices), *services]
+
+
+def referral_label(code: str) -> str:
+    if code in AgencyKind.values:
+        return str(AgencyKind(code).label)
+    return str(ServiceCategory(code).label)
 
 
 class PracticeChoiceError(ValueError):
@@ -120,7 +145,7 @@ def _kinds(key: Mapping[str, Any], chosen: Sequence[str]) -> dict[str, Any]:
     expected = list(key["referral_kinds"])
 
     def rows(codes: list[str]) -> list[dict[str, str]]:
-        return [{"kind": code, "label": str(AgencyKind(code).label)} for code in codes]
+        return [{"kind": code, "label": referral_label(code)} for code in codes]
 
     right = [kind for kind in expected if kind in chosen]
     missed = [kind for kind in expected if kind not in chosen]
@@ -133,9 +158,19 @@ def _kinds(key: Mapping[str, Any], chosen: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def red_lines(expert: ScreeningResult, chosen: Sequence[str]) -> list[dict[str, str]]:
+def is_child(answers: Mapping[str, Any]) -> bool:
+    """The protocol's `child` fact: a stated age under 18, or looking under 18 (when the age is
+    in doubt, the person is presumed to be a child)."""
+    age = answers.get("age_years")
+    return (isinstance(age, int) and age < 18) or answers.get("apparent_minor") is True
+
+
+def red_lines(
+    expert: ScreeningResult, chosen: Sequence[str], *, child: bool = False
+) -> list[dict[str, str]]:
     """The referrals chosen that could harm the person of the case (judged on the expert's
-    answers, the truth of the vignette), each with the reason."""
+    answers, the truth of the vignette), each with the reason. `child`: the expert's answers
+    make the person a child."""
     lines = []
     if AgencyKind.CONSULATE in chosen and not expert.consular.appropriate:
         message = _("Red line: you referred the person to the consulate. %(reason)s")
@@ -148,11 +183,32 @@ def red_lines(expert: ScreeningResult, chosen: Sequence[str]) -> list[dict[str, 
                 "may detain or deport them."
             ) % {"kind": str(AgencyKind(kind).label)}
             lines.append({"code": kind, "message": message})
+    found = {profile.code for profile in expert.profiles}
+    child = child or bool(found & CHILD_PROFILES)
+    for service in BID_FIRST_SERVICES:
+        if service not in chosen:
+            continue
+        if child:
+            message = _(
+                "Red line: you chose %(service)s for a child before a best-interests "
+                "determination. A child is returned or their family traced only after a "
+                "determination shows it is in the child's best interests."
+            )
+        elif found & FAMILY_MAY_BE_DANGER:
+            message = _(
+                "Red line: you chose %(service)s for a person whose family may be the danger, "
+                "before a best-interests determination or an assessment of that risk."
+            )
+        else:
+            continue
+        label = str(service.label)
+        lines.append({"code": str(service.value), "message": message % {"service": label}})
     return lines
 
 
 def check_choices(referral_kinds: Sequence[str], legal_basis: str) -> None:
-    unknown = [kind for kind in referral_kinds if kind not in AgencyKind.values]
+    allowed = {code for code, _label in referral_choices()}
+    unknown = [kind for kind in referral_kinds if kind not in allowed]
     if unknown:
         raise PracticeChoiceError(f"unknown referral kind(s): {', '.join(unknown)}")
     if legal_basis not in LegalBasis.values:
@@ -186,7 +242,8 @@ def grade_practice(
             "right": mine.urgency.level == key["urgency"],
         }
         expected_basis = key["consent"]["legal_basis"]
-        lines = red_lines(expert, list(dict.fromkeys(referral_kinds)))
+        chosen = list(dict.fromkeys(referral_kinds))
+        lines = red_lines(expert, chosen, child=is_child(key["answers"]))
         consent = {
             "expected": expected_basis,
             "expected_label": str(LegalBasis(expected_basis).label),

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from amparo.accounts.enums import AgencyKind
 from amparo.accounts.models import Agency
+from amparo.referrals.domain.eligibility import refresh_eligibility
 from amparo.referrals.domain.safety import policy_of
 from amparo.referrals.enums import DIRECTORY_NAMESPACE, ServedProfile, ServiceCategory
 from amparo.referrals.models import Organization, Service
@@ -32,6 +33,10 @@ CATEGORY_BY_KIND: dict[str, ServiceCategory] = {
     K.INTERNATIONAL_ORGANISATION: C.RETURN_REINTEGRATION,
     K.NGO: C.FAMILY_TRACING,
     K.MIGRATION_AUTHORITY: C.DOCUMENTATION,
+    K.LEGAL_AID: C.LEGAL,
+    # Never seeded (`referral_target: false` in agencies.yaml): a foreign ministry serves its
+    # own nationals abroad; the category only completes the table.
+    K.FOREIGN_MINISTRY: C.DOCUMENTATION,
 }
 
 # The profiles each kind serves: the `refer_to` lists of the RCM 2013 screening protocol
@@ -74,6 +79,11 @@ PROFILES_BY_KIND: dict[str, list[ServedProfile]] = {
     K.INTERNATIONAL_ORGANISATION: [P.SMUGGLED_VULNERABLE, P.EXTRA_CONTINENTAL],
     K.NGO: [],
     K.MIGRATION_AUTHORITY: [],
+    # Public legal aid (El Salvador's PGR): legal representation for an asylum claim, a
+    # trafficking victim or a crime victim (IOM Handbook 2.4 "legal assistance").
+    K.LEGAL_AID: [P.INTERNATIONAL_PROTECTION, P.TRAFFICKING, P.CRIME_VICTIM_IN_TRANSIT],
+    # A foreign ministry serves no profile and is never suggested (no referral target).
+    K.FOREIGN_MINISTRY: [],
 }
 
 # UNHCR offices are international organisations whose mandate is protection, not return.
@@ -177,4 +187,5 @@ def seed_directory_from_agencies() -> SeedCounts:
             organization_created, service_created = _seed_one(agency)
             organizations += organization_created
             services += service_created
+        refresh_eligibility(organizations=[organization_id_for(agency) for agency in agencies])
     return SeedCounts(organizations_created=organizations, services_created=services)

@@ -9,11 +9,11 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from amparo.accounts.enums import AgencyKind
 from amparo.accounts.models import Country, User
 from amparo.casework.enums import LegalBasis
 from amparo.training.enums import AttendanceStatus, SessionKind
 from amparo.training.models import Cohort, CohortMember, Course, Module
+from amparo.training.practice import referral_choices
 
 
 class GradeEssayForm(forms.Form):
@@ -31,7 +31,7 @@ class PracticeChoicesForm(forms.Form):
 
     referral_kinds = forms.MultipleChoiceField(
         label=_("Kinds of agency you would refer the person to"),
-        choices=AgencyKind.choices,
+        choices=referral_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
