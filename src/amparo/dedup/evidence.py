@@ -24,6 +24,19 @@ FIELDS: dict[str, StrOrPromise] = {
     "address": _("Address"),
 }
 
+# The person fields (people.rules.FIELD_SENSITIVITY) each comparison reads: its evidence shows
+# only to a reader who may read every one of them for both persons. A comparison not listed
+# (address, locality, postcode: no person field says who may read them) is never shown.
+READS: dict[str, tuple[str, ...]] = {
+    "given_name": ("given_names",),
+    "surnames": ("first_surname", "second_surname"),
+    "birth_date": ("birth_date",),
+    "document": ("documents",),
+    "phone_n": ("phone",),
+    "sex": ("sex",),
+    "nationality": ("nationalities",),
+}
+
 _SAME = _("the same")
 _DIFFERENT = _("different")
 _NAMES_SWAPPED = _("given name and surname swapped")
@@ -70,14 +83,22 @@ class EvidenceLine:
         return _("strong evidence of different persons")
 
 
-def describe(evidence: list[dict[str, object]]) -> list[EvidenceLine]:
-    """Stored evidence ({comparison, level, weight}) as lines to show, strongest first."""
+def describe(
+    evidence: list[dict[str, object]], *, readable: frozenset[str] | None = None
+) -> list[EvidenceLine]:
+    """Stored evidence ({comparison, level, weight}) as lines to show, strongest first.
+
+    With `readable` (the person fields the reader may read of both persons), only the lines
+    of comparisons whose fields are all readable (`READS`).
+    """
     lines = []
     for item in evidence:
         name = str(item["comparison"])
         level = int(str(item["level"]))
         levels = LEVELS.get(name)
         if levels is None:
+            continue
+        if readable is not None and not set(READS.get(name, ("-",))) <= readable:
             continue
         finding = _("missing on one side") if level < 0 else levels[len(levels) - 1 - level]
         lines.append(EvidenceLine(name, level, FIELDS[name], finding, float(str(item["weight"]))))

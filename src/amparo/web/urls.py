@@ -114,6 +114,7 @@ urlpatterns = [
     path("stats/<slug:table_id>.csv", stats.table_csv, {"flavour": "csv"}, name="stats_csv"),
     path("health", system.health, name="health"),
     path("duplicates/", dedup_views.duplicate_list, name="duplicate_list"),
+    path("duplicates/scan/", dedup_views.duplicate_scan, name="duplicate_scan"),
     path("duplicates/<int:candidate_id>/", dedup_views.duplicate_detail, name="duplicate_detail"),
     path(
         "duplicates/<int:candidate_id>/<slug:action>/",

@@ -7,7 +7,7 @@ from amparo.dedup.domain.queries import active_merge, candidates_visible_to, get
 from amparo.dedup.enums import CandidateStatus
 from amparo.dedup.evidence import EvidenceLine, describe
 from amparo.dedup.models import DuplicateCandidate
-from amparo.people.domain.queries import cases_visible_to
+from amparo.people.domain.queries import PersonView, cases_visible_to, person_fields_for
 from amparo.people.models import Case, Person
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
@@ -20,8 +20,24 @@ class PairPage:
     candidate: DuplicateCandidate
     persons: list[Person]
     cases: dict[int, list[Case]]  # person id -> the cases of that person the user sees
-    evidence: list[EvidenceLine]
+    views: dict[int, PersonView]  # person id -> what the user's role may read of them
+    evidence: list[EvidenceLine]  # only the fields the user may read of both persons
     merged_into: int | None
+
+
+NOTHING = PersonView(fields=frozenset(), labels=frozenset(), values={})
+
+
+def _view_of(user: User, person: Person, cases: list[Case]) -> PersonView:
+    """What the user may read of the person: `person_fields_for` at the agency of each case
+    of theirs the user sees, the widest of them (a case page there shows as much); nothing
+    when the user sees no case of theirs. Asked of the person itself, not the case's current
+    person, which after a merge is the survivor."""
+    views = [
+        person_fields_for(user, Case(agency_id=agency_id, person=person))
+        for agency_id in sorted({case.agency_id for case in cases})
+    ]
+    return max(views, key=lambda view: len(view.fields), default=NOTHING)
 
 
 def list_candidates(user: User, *, status: str = "", limit: int = 100) -> list[DuplicateCandidate]:
@@ -38,6 +54,9 @@ def list_candidates(user: User, *, status: str = "", limit: int = 100) -> list[D
 
 def read_candidate(user: User, candidate_id: int) -> PairPage:
     """One pair with both persons, their visible cases and the evidence; 404 out of scope.
+
+    Of each person only the fields the user's role may read (`person_fields_for`), and only
+    the evidence of fields the user may read of both.
 
     Effects: a `dedup.viewed` audit event naming the pair and both person ids.
     """
@@ -56,10 +75,13 @@ def read_candidate(user: User, candidate_id: int) -> PairPage:
         subject=candidate,
         payload={"persons": [candidate.person_a_id, candidate.person_b_id]},
     )
+    views = {person.pk: _view_of(user, person, cases[person.pk]) for person in persons}
+    readable = views[candidate.person_a_id].fields & views[candidate.person_b_id].fields
     return PairPage(
         candidate=candidate,
         persons=persons,
         cases=cases,
-        evidence=describe(candidate.evidence),
+        views=views,
+        evidence=describe(candidate.evidence, readable=readable),
         merged_into=merge.survivor_id if merge else None,
     )

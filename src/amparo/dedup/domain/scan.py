@@ -8,13 +8,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
+from amparo.dedup import rules
 from amparo.dedup.enums import CandidateStatus
-from amparo.dedup.linkage.model import link
+from amparo.dedup.linkage.model import DEFAULT_THRESHOLD, link
 from amparo.dedup.linkage.prepare import model_rows
 from amparo.dedup.models import DuplicateCandidate, PersonMerge
-from amparo.people.models import Person
+from amparo.people.models import Case, Person
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 
@@ -27,10 +30,17 @@ class ScanCounts:
     skipped: int
 
 
-def _raw_rows() -> list[dict[str, str]]:
+class ScanRefused(Exception):
+    """The user may not scan: they supervise no agency."""
+
+
+def _raw_rows(cases: Q | None = None) -> list[dict[str, str]]:
     merged_away = PersonMerge.objects.filter(unmerged_at__isnull=True).values("merged_id")
+    persons = Person.objects.exclude(pk__in=merged_away)
+    if cases is not None:
+        persons = persons.filter(pk__in=Case.objects.filter(cases).values("person_id"))
     rows = []
-    for person in Person.objects.exclude(pk__in=merged_away).iterator(chunk_size=2000):
+    for person in persons.order_by("pk").iterator(chunk_size=2000):
         documents = person.documents or []
         rows.append(
             {
@@ -59,14 +69,15 @@ def _evidence(row: pd.Series) -> list[dict[str, object]]:
     return found
 
 
-def scan_registry(*, threshold: float, actor: User | None) -> ScanCounts:
-    """Compare every person of the node with every other, and queue the likely duplicates.
+def scan_registry(*, threshold: float, actor: User | None, cases: Q | None = None) -> ScanCounts:
+    """Compare every person of the node with every other, and queue the likely duplicates;
+    with `cases`, only the persons who have a case among them.
 
     Effects: new open pairs; open pairs get the new probability and evidence; decided pairs
     (proposed, merged, not the same) are left alone; one `dedup.scanned` audit event with the
     counts. Reads every person's personal data (decrypted in memory).
     """
-    rows = _raw_rows()
+    rows = _raw_rows(cases)
     if len(rows) < 2:
         pairs = pd.DataFrame()
     else:
@@ -99,3 +110,17 @@ def scan_registry(*, threshold: float, actor: User | None) -> ScanCounts:
             payload={"persons": counts.persons, "new": new, "updated": updated},
         )
     return counts
+
+
+def scan_scope(*, actor: User, threshold: float = DEFAULT_THRESHOLD) -> ScanCounts:
+    """A supervisor's scan of their own scope: the persons with a case at an agency they
+    supervise, compared with each other (never with persons outside it, so every pair found
+    is one they may review). Synchronous: a node's scope is small enough.
+
+    Effects: as `scan_registry`, the `dedup.scanned` event naming the supervisor as actor.
+    Raises `ScanRefused` for a user who supervises no agency.
+    """
+    scope = rules.supervisor_case_filter(actor)
+    if scope is None:
+        raise ScanRefused(_("Only a supervisor can scan for duplicates."))
+    return scan_registry(threshold=threshold, actor=actor, cases=scope)
