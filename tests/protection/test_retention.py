@@ -72,6 +72,7 @@ def test_the_rules_file_of_the_project_loads() -> None:
         ("screening", "unattached", "erase"),
         ("training", "quiz-answers", "erase"),
         ("training", "practice-attempts", "erase"),
+        ("dedup", "decided", "erase"),
     ]
 
 

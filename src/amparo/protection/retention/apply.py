@@ -1,6 +1,6 @@
 """Applying the retention rules: list what is due, then anonymise cases, erase unattached
-screenings and the contents of old training attempts, leaving a tombstone with aggregates
-and an audit event for each record.
+screenings, the contents of old training attempts and decided likely-duplicate pairs,
+leaving a tombstone with aggregates and an audit event for each record.
 
 Protection sits below the apps whose records it removes, so their models are looked up by
 name (`apps.get_model`), never imported. A case under legal hold is never due.
@@ -13,8 +13,9 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.db.models.deletion import ProtectedError
+from django.utils import timezone
 
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
@@ -106,10 +107,32 @@ def _due_training(rules: list[RetentionRule], now: dt.datetime) -> list[Due]:
     return due
 
 
+# Likely-duplicate pairs (dedup): decided ones, as the tombstone kind names them.
+DECIDED_PAIR_STATUSES = ("not_same", "merged")
+
+
+def _due_pairs(rules: list[RetentionRule], now: dt.datetime) -> list[Due]:
+    due: list[Due] = []
+    for rule in (r for r in rules if r.kind == "dedup"):
+        cutoff = now - relativedelta(months=rule.after_months)
+        rows = apps.get_model("dedup", "DuplicateCandidate").objects.filter(
+            status__in=DECIDED_PAIR_STATUSES, decided_at__lt=cutoff
+        )
+        for row in rows.order_by("decided_at", "id").only("pk", "decided_at"):
+            label = f"duplicate pair #{row.pk}"
+            due.append(Due("duplicate-pair", row.pk, label, rule, row.decided_at))
+    return due
+
+
 def due_records(rules: list[RetentionRule], *, now: dt.datetime) -> list[Due]:
     """Every record the rules make due at `now`, cases first, oldest first; held cases and
     records already anonymised are left out."""
-    return _due_cases(rules, now) + _due_screenings(rules, now) + _due_training(rules, now)
+    return (
+        _due_cases(rules, now)
+        + _due_screenings(rules, now)
+        + _due_training(rules, now)
+        + _due_pairs(rules, now)
+    )
 
 
 # --- Anonymising a case -----------------------------------------------------------------------
@@ -184,7 +207,8 @@ def anonymise_locked_case(case: Any, *, rule: str, actor: Model | None) -> Reten
     person's request with `rule="subject-request"`), inside the caller's transaction.
 
     Effects: the tombstone with aggregates, every encrypted field hanging from the case
-    emptied, the person anonymised unless another case of theirs is kept, and a
+    emptied, the person anonymised unless another case of theirs is kept (and then every
+    likely-duplicate pair touching them erased, `erase_duplicate_pair`), and a
     `retention.applied` audit event naming the rule and the tombstone.
     """
     aggregates = _case_aggregates(case)
@@ -193,7 +217,10 @@ def anonymise_locked_case(case: Any, *, rule: str, actor: Model | None) -> Reten
     )
     touched = _blank_case_records(case)
     person = _anonymise_person(case)
-    tombstone.aggregates = {**aggregates, "person_anonymised": person, "records": touched}
+    pairs = _erase_pairs_of_person(case.person_id, rule=rule, actor=actor) if person else 0
+    tombstone.aggregates = {
+        **aggregates, "person_anonymised": person, "records": touched, "duplicate_pairs": pairs
+    }  # fmt: skip
     tombstone.save(update_fields=["aggregates"])
     payload = {"rule": rule, "action": "anonymise", "tombstone": tombstone.pk}
     record_event(AuditAction.RETENTION_APPLIED, actor=actor, subject=case, payload=payload)
@@ -296,8 +323,67 @@ def _training_tombstone(
     return tombstone
 
 
+# --- Erasing likely-duplicate pairs -----------------------------------------------------------
+
+
+def _erase_pair(pair: Any, *, rule: str, actor: Model | None) -> RetentionTombstone:
+    """Erase one likely-duplicate pair the caller has locked, with its merge records.
+
+    A merge still in force becomes final: the merged-away person, whose cases and blind
+    indexes now belong to the survivor, has its identifying fields emptied (nothing could
+    restore them to it any more). Effects, inside the caller's transaction: the tombstone
+    (status, decision year, merges), a `retention.applied` audit event, the deletions.
+    """
+    merges = apps.get_model("dedup", "PersonMerge").objects.filter(candidate_id=pair.pk)
+    in_force = list(merges.filter(unmerged_at__isnull=True).values_list("merged_id", flat=True))
+    aggregates = {
+        "status": pair.status,
+        "decided_year": pair.decided_at.year if pair.decided_at else None,
+        "merges": merges.count(),
+        "merge_made_final": bool(in_force),
+    }
+    tombstone = RetentionTombstone.objects.create(
+        kind="duplicate-pair", record_id=str(pair.pk), rule=rule, action="erase",
+        aggregates=aggregates,
+    )  # fmt: skip
+    payload = {"rule": rule, "action": "erase", "tombstone": tombstone.pk}
+    record_event(AuditAction.RETENTION_APPLIED, actor=actor, subject=pair, payload=payload)
+    apps.get_model("people", "Person").objects.filter(pk__in=in_force).update(**PERSON_BLANKS)
+    merges.delete()  # with the lists of cases and identifiers each merge moved
+    type(pair).objects.filter(pk=pair.pk).delete()
+    return tombstone
+
+
+def _erase_pairs_of_person(person_id: int, *, rule: str, actor: Model | None) -> int:
+    """Erase every likely-duplicate pair touching an anonymised person; how many."""
+    pairs = apps.get_model("dedup", "DuplicateCandidate").objects.select_for_update()
+    touching = pairs.filter(Q(person_a_id=person_id) | Q(person_b_id=person_id)).order_by("pk")
+    erased = 0
+    for pair in touching:
+        _erase_pair(pair, rule=rule, actor=actor)
+        erased += 1
+    return erased
+
+
+def erase_duplicate_pair(due: Due, *, actor: Model | None) -> RetentionTombstone:
+    """Erase one decided likely-duplicate pair a rule made due, with its merge records
+    (`_erase_pair`), in one transaction. Raises `HeldError` when it was decided again since
+    the listing (an unmerge), so that it is not due any more."""
+    cutoff = timezone.now() - relativedelta(months=due.rule.after_months)
+    pair_model = apps.get_model("dedup", "DuplicateCandidate")
+    with transaction.atomic():
+        pair = pair_model.objects.select_for_update().filter(pk=due.record_id).first()
+        if pair is None:
+            raise HeldError(f"{due.label}: erased with its person since listed")
+        if pair.status not in DECIDED_PAIR_STATUSES or pair.decided_at >= cutoff:
+            raise HeldError(f"{due.label}: decided again since listed, kept")
+        return _erase_pair(pair, rule=due.rule.id, actor=actor)
+
+
 def apply_due(due: Due, *, actor: Model | None) -> RetentionTombstone:
     """Anonymise or erase one due record, each in its own transaction."""
+    if due.kind == "duplicate-pair":
+        return erase_duplicate_pair(due, actor=actor)
     if due.kind == "case":
         return anonymise_case(due, actor=actor)
     if due.kind == "quiz-attempt":

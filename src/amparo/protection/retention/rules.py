@@ -28,8 +28,10 @@ OUTCOMES = {
     # hold what a trainee typed about a real person: their contents go, the scores that
     # progress and certificates rest on stay.
     "training": frozenset({"quiz-answers", "practice-attempts"}),
+    # Likely-duplicate pairs (dedup) once decided: "not the same person", or merged.
+    "dedup": frozenset({"decided"}),
 }
-ACTIONS = {"case": "anonymise", "screening": "erase", "training": "erase"}
+ACTIONS = {"case": "anonymise", "screening": "erase", "training": "erase", "dedup": "erase"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
