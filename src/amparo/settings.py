@@ -235,6 +235,9 @@ AMPARO_CHECKPOINT_KEY = env_str("AMPARO_CHECKPOINT_KEY", "")  # Ed25519 seed for
 AMPARO_BLIND_INDEX_SOURCES = ["amparo.people.domain.index_keys"]
 AMPARO_KEY_FILE = Path(env_str("AMPARO_KEY_FILE", str(DATA_DIR / "keys.json")))
 
+# New envelopes a peer node may post to the inbox in any minute (more: 429 `rate_limited`).
+AMPARO_FEDERATION_INBOX_PER_MINUTE = env_int("AMPARO_FEDERATION_INBOX_PER_MINUTE", 600, minimum=1)
+
 # Hours a receiving institution has to acknowledge a referral, by urgency.
 AMPARO_REFERRAL_ACK_HOURS = {
     "emergency": env_int("AMPARO_REFERRAL_ACK_HOURS_EMERGENCY", 4, minimum=1),

@@ -238,21 +238,43 @@ def test_the_other_countrys_answers_reach_the_case(
     assert [s.kind for s in approved.steps.all()][-2:] == ["accepted", "outcome"]
 
 
-def test_withdrawing_consent_sends_withdrawn(
+def test_withdrawing_consent_queues_withdrawn_in_the_same_transaction(
     approved: CrossBorderReferral, gt_remote: RemoteNode, mx_caseworker: User
 ) -> None:
     delivery.deliver_due(post=Answering(gt_remote))
     assert approved.basis is not None
     withdraw_consent(approved.basis, actor=mx_caseworker)
-    assert crossborder.send_withdrawals() == 1
+    # Queued by the withdrawal itself, not by a later worker pass.
+    assert OutboundEnvelope.objects.filter(kind="withdrawn", status="pending").count() == 1
+    approved.refresh_from_db()
+    assert approved.status == CrossBorderStatus.WITHDRAWN
+    assert crossborder.send_withdrawals() == 0
     peer = Answering(gt_remote)
     delivery.deliver_due(post=peer)
     assert [(c["type"], c["in_reply_to"]) for c in peer.received] == [
         ("withdrawn", str(approved.envelope_id))
     ]
+    assert [s.kind for s in approved.steps.all()][-1] == "withdrawn"
+
+
+def test_a_withdrawal_rolled_back_queues_nothing(
+    approved: CrossBorderReferral, mx_caseworker: User
+) -> None:
+    from django.db import transaction
+
+    basis = approved.basis
+    assert basis is not None
+
+    def withdraw_then_fail() -> None:
+        with transaction.atomic():
+            withdraw_consent(basis, actor=mx_caseworker)
+            raise RuntimeError("the page failed after the withdrawal")
+
+    with pytest.raises(RuntimeError):
+        withdraw_then_fail()
+    assert not OutboundEnvelope.objects.filter(kind="withdrawn").exists()
     approved.refresh_from_db()
-    assert approved.status == CrossBorderStatus.WITHDRAWN
-    assert crossborder.send_withdrawals() == 0
+    assert approved.status == CrossBorderStatus.APPROVED
 
 
 def test_untrusting_the_peer_stops_its_outbox(

@@ -215,15 +215,17 @@ def test_the_node_page_is_for_the_focal_point_and_administrators(
     assert login(mx_caseworker).get("/node/").status_code == 404
 
 
-@pytest.mark.parametrize("rows", [1, 3])
 def test_the_cross_border_inbox_reads_in_a_fixed_number_of_queries(
-    login: Login, mx_remote: RemoteNode, gt_focal_point: User, rows: int
+    login: Login, mx_remote: RemoteNode, gt_focal_point: User
 ) -> None:
-    for _ in range(rows):
-        receive_from(mx_remote)
     client = login(gt_focal_point)
     client.get("/cross-border/")  # warm the session
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get("/cross-border/")
-    assert page.content.decode().count("/cross-border/received/") == rows
-    assert len(queries) == 11  # session, user, memberships, node, lists: not one per row
+    counts = []
+    for rows in (1, 3):
+        while ReceivedReferral.objects.count() < rows:
+            receive_from(mx_remote)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/cross-border/")
+        assert page.content.decode().count("/cross-border/received/") == rows
+        counts.append(len(queries))
+    assert counts[0] == counts[1]  # session, user, memberships, node, lists: not one per row

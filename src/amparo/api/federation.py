@@ -15,7 +15,7 @@ from amparo.api.schemas import ErrorOut, Limit
 from amparo.federation.domain import crossborder, received
 from amparo.federation.domain.envelope import MAX_ENVELOPE_BYTES, EnvelopeRefused
 from amparo.federation.domain.identity import NodeNotInitialised
-from amparo.federation.domain.inbox import receive_envelope
+from amparo.federation.domain.inbox import RATE_WINDOW, receive_envelope
 from amparo.federation.domain.queries import (
     get_cross_border_referral_for,
     get_received_referral_for,
@@ -35,6 +35,7 @@ HTTP_STATUS_OF_REFUSAL = {
     RefusalCode.UNKNOWN_SENDER: 403,
     RefusalCode.NOT_FOR_THIS_NODE: 421,
     RefusalCode.EXPIRED: 410,
+    RefusalCode.RATE_LIMITED: 429,
 }
 
 
@@ -42,7 +43,8 @@ HTTP_STATUS_OF_REFUSAL = {
 def inbox(request: HttpRequest) -> HttpResponse:
     """A peer delivers one sealed envelope (the compact JWE as the body). Answers 200 with
     `accepted` or `duplicate` and the signed receipt, or an error status with `refused` and
-    one of the codes bad_signature, unknown_sender, not_for_this_node, expired, malformed."""
+    one of the codes bad_signature, unknown_sender, not_for_this_node, expired, malformed,
+    rate_limited (429, with Retry-After: too many new envelopes from that peer this minute)."""
     if len(request.body) > MAX_ENVELOPE_BYTES:
         return JsonResponse({"refused": RefusalCode.MALFORMED, "detail": "too large"}, status=400)
     try:
@@ -55,7 +57,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": "this node has no identity yet"}, status=503)
     except EnvelopeRefused as refusal:
         body = {"refused": str(refusal.code), "detail": refusal.detail}
-        return JsonResponse(body, status=HTTP_STATUS_OF_REFUSAL[refusal.code])
+        response = JsonResponse(body, status=HTTP_STATUS_OF_REFUSAL[refusal.code])
+        if refusal.code == RefusalCode.RATE_LIMITED:
+            response["Retry-After"] = str(int(RATE_WINDOW.total_seconds()))
+        return response
     answer = {
         "result": arrival.result,
         "envelope": str(arrival.envelope.envelope_id),

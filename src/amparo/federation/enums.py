@@ -21,6 +21,7 @@ class RefusalCode(models.TextChoices):
     NOT_FOR_THIS_NODE = "not_for_this_node", _("The envelope is addressed to another node")
     EXPIRED = "expired", _("The envelope has expired")
     MALFORMED = "malformed", _("The envelope is malformed")
+    RATE_LIMITED = "rate_limited", _("Too many envelopes from this peer: try again later")
 
 
 class CrossBorderKind(models.TextChoices):
@@ -93,3 +94,4 @@ class FederationAudit(models.TextChoices):
     INBOUND_DECIDED = "federation.inbound_decided"
     INBOUND_HIDDEN = "federation.inbound_hidden"
     INBOUND_ERASED = "federation.inbound_erased"
+    REFUSALS_VIEWED = "federation.refusals_viewed"

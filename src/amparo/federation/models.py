@@ -222,6 +222,18 @@ class ReceivedReferral(models.Model):
         max_length=12, choices=InboundStatus.choices, default=InboundStatus.RECEIVED
     )
     note = EncryptedTextField(blank=True)  # decline reason or outcome, as sent back
+    # Made when the focal point routes it: the person and case opened on this node from the
+    # minimum data set, and the in-country referral (issue 5's lifecycle) to the institution.
+    case = models.ForeignKey(
+        "people.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    local_referral = models.OneToOneField(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cross_border_origin",
+    )
     received_at = models.DateTimeField()
     routed_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -67,6 +67,11 @@ urlpatterns = [
     ),
     path("cross-border/", federation_views.cross_border_inbox, name="cross_border_inbox"),
     path(
+        "cross-border/refused/",
+        federation_views.refused_envelopes,
+        name="cross_border_refused",
+    ),
+    path(
         "cross-border/<int:cross_border_id>/",
         federation_views.cross_border_detail,
         name="cross_border_detail",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from amparo.accounts.models import Agency, User
 from amparo.casework.enums import ConsentMethod, ConsentPurpose, LegalBasis
 from amparo.casework.models import Consent
+from amparo.casework.signals import consent_withdrawn
 from amparo.lib.datafiles import DataFileError, read_data_file
 from amparo.people.models import Case
 from amparo.protection.domain.audit import record_event
@@ -97,7 +98,8 @@ def record_consent(case: Case, data: ConsentInput, *, actor: User) -> Consent:
 
 
 def withdraw_consent(consent: Consent, *, actor: User, note: str = "") -> Consent:
-    """Withdraw a consent from today on. Effects: withdrawal date and note, an audit event."""
+    """Withdraw a consent from today on. Effects: withdrawal date and note, an audit event,
+    and `casework.signals.consent_withdrawn` sent in the same transaction."""
     if consent.withdrawn_on is not None:
         raise ValidationError({"consent": _("This consent was already withdrawn.")})
     with transaction.atomic():
@@ -106,6 +108,7 @@ def withdraw_consent(consent: Consent, *, actor: User, note: str = "") -> Consen
         consent.save(update_fields=["withdrawn_on", "withdrawal_note"])
         payload = {"case": consent.case_id, "purpose": consent.purpose}
         record_event(AuditAction.CONSENT_WITHDRAWN, actor=actor, subject=consent, payload=payload)
+        consent_withdrawn.send(Consent, consent=consent, actor=actor)
     return consent
 
 

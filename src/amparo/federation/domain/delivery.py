@@ -37,6 +37,7 @@ from amparo.referrals.domain.safety import check_recipient_allowed
 INBOX_PATH = "/api/federation/inbox"
 MAX_BACKOFF = dt.timedelta(hours=1)
 EXPORT_FORMAT = "amparo-envelopes/1"
+TOO_MANY_REQUESTS = 429
 
 
 class PeerUnreachable(Exception):
@@ -110,6 +111,10 @@ def _deliver_to(peer: Peer, report: DeliveryReport, *, backoff: dt.timedelta, po
         if 200 <= status < 300:
             _mark_delivered(head, answer)
             report.delivered += 1
+        elif status == TOO_MANY_REQUESTS:  # the peer's inbox limit: wait, keep the order
+            _back_off(head, str(answer.get("refused", "")) or f"http_{status}", backoff)
+            report.retried += 1
+            return
         else:
             code = str(answer.get("refused", "")) or f"http_{status}"
             _mark_refused(head, code, report)

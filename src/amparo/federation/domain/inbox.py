@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from amparo.federation.domain.envelope import (
 )
 from amparo.federation.domain.identity import decryption_keys, this_node
 from amparo.federation.domain.peers import trusted_peer
+from amparo.federation.domain.received import hide_local_copy
 from amparo.federation.domain.sending import add_step, queue_envelope
 from amparo.federation.enums import (
     CrossBorderStatus,
@@ -40,6 +42,7 @@ from amparo.protection.domain.audit import record_event
 
 # How long hidden data of a withdrawn referral is kept before erasure (a dispute, an audit).
 ERASE_AFTER_WITHDRAWAL = dt.timedelta(days=30)
+RATE_WINDOW = dt.timedelta(minutes=1)
 REPLIES = {EnvelopeType.ACCEPTED, EnvelopeType.DECLINED, EnvelopeType.OUTCOME}
 STATUS_OF_REPLY = {
     EnvelopeType.ACCEPTED: CrossBorderStatus.ACCEPTED,
@@ -65,6 +68,8 @@ def receive_envelope(token: str, *, transport: str = Transport.HTTP) -> Arrival:
     """
     try:
         content, peer = _verified(token)
+        if transport == Transport.HTTP:
+            _check_rate(content, peer)
     except EnvelopeRefused as refusal:
         _audit_refusal(refusal, token)
         raise
@@ -87,6 +92,26 @@ def _verified(token: str) -> tuple[dict[str, Any], Peer]:
     if parse_time(content["expires"]) <= now_utc():
         raise EnvelopeRefused(RefusalCode.EXPIRED, "the envelope expired", content["envelope"])
     return content, peer
+
+
+def inbox_limit_per_minute() -> int:
+    return int(settings.AMPARO_FEDERATION_INBOX_PER_MINUTE)
+
+
+def _check_rate(content: dict[str, Any], peer: Peer) -> None:
+    """At most `AMPARO_FEDERATION_INBOX_PER_MINUTE` new envelopes per peer over the network
+    in any minute; a repeat of a stored one is always answered (it costs nothing). Counted
+    after the signature verifies, so no one can spend a peer's allowance in its name."""
+    if InboundEnvelope.objects.filter(envelope_id=content["envelope"]).exists():
+        return
+    since = timezone.now() - RATE_WINDOW
+    recent = InboundEnvelope.objects.filter(
+        peer=peer, transport=Transport.HTTP, received_at__gte=since
+    ).count()
+    if recent >= inbox_limit_per_minute():
+        raise EnvelopeRefused(
+            RefusalCode.RATE_LIMITED, "too many envelopes from this peer", content["envelope"]
+        )
 
 
 def _audit_refusal(refusal: EnvelopeRefused, token: str) -> None:
@@ -206,6 +231,7 @@ def _on_withdrawn(envelope: InboundEnvelope, content: dict[str, Any]) -> None:
     received.hidden_at = now
     received.erase_after = now + ERASE_AFTER_WITHDRAWAL
     received.save(update_fields=["status", "hidden_at", "erase_after"])
+    hide_local_copy(received)
     record_event(
         FederationAudit.INBOUND_HIDDEN,
         actor=None,

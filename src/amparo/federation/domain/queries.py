@@ -4,6 +4,8 @@ Gates answer 404 for anything outside the caller's scope, exactly as for a missi
 Reading the personal data a referral carries is audited here, not in the views.
 """
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -23,6 +25,7 @@ from amparo.federation.rules import is_focal_point
 from amparo.people.domain.queries import cases_visible_to
 from amparo.people.models import Case
 from amparo.protection.domain.audit import record_event
+from amparo.protection.models import AuditEvent
 
 
 def node_country() -> str | None:
@@ -79,7 +82,9 @@ def received_visible_to(user: User) -> QuerySet[ReceivedReferral]:
 
 
 def get_received_referral_for(user: User, received_id: int) -> ReceivedReferral:
-    received = received_visible_to(user).select_related("envelope").filter(pk=received_id).first()
+    received = (
+        received_visible_to(user).select_related("envelope", "case").filter(pk=received_id).first()
+    )
     if received is None:
         raise Http404
     return received
@@ -131,3 +136,56 @@ def peers_with_outbox() -> list[tuple[Peer, int]]:
         .annotate(n=Count("id"))
     }
     return [(peer, pending.get(peer.pk, 0)) for peer in peers]
+
+
+@dataclass(frozen=True)
+class RefusedEnvelope:
+    """One refused envelope: `inbound` when this node refused it, otherwise the peer refused
+    ours (or the safety check or an untrusted peer stopped it here before it left)."""
+
+    direction: str  # "inbound" or "outbound"
+    at: dt.datetime
+    envelope: str
+    peer: str  # the country, or the unknown sender's node id
+    kind: str  # the envelope type when known
+    status: str  # refused or stopped
+    code: str
+
+
+def refused_envelopes(*, limit: int = 100) -> list[RefusedEnvelope]:
+    """Envelopes refused in both directions, newest first, with their reason codes: what this
+    node refused (from the audit chain, which holds the code, the envelope id and the claimed
+    sender, never the content) and what peers refused or this node stopped in its outbox."""
+    countries = {str(p.node_id): p.country_id for p in Peer.objects.all()}
+    inbound = [
+        RefusedEnvelope(
+            direction="inbound",
+            at=event.at,
+            envelope=str(event.payload.get("envelope", "")),
+            peer=countries.get(str(event.payload.get("sender", "")), "")
+            or str(event.payload.get("sender", "")),
+            kind="",
+            status=OutboxStatus.REFUSED,
+            code=str(event.payload.get("code", "")),
+        )
+        for event in AuditEvent.objects.filter(action=FederationAudit.ENVELOPE_REFUSED).order_by(
+            "-id"
+        )[:limit]
+    ]
+    outbound = [
+        RefusedEnvelope(
+            direction="outbound",
+            at=row.delivered_at or row.next_attempt_at,
+            envelope=str(row.envelope_id),
+            peer=row.peer.country_id,
+            kind=row.kind,
+            status=row.status,
+            code=row.last_error,
+        )
+        for row in OutboundEnvelope.objects.filter(
+            status__in=[OutboxStatus.REFUSED, OutboxStatus.STOPPED]
+        )
+        .select_related("peer")
+        .order_by("-id")[:limit]
+    ]
+    return sorted(inbound + outbound, key=lambda row: row.at, reverse=True)[:limit]

@@ -34,6 +34,7 @@ from amparo.referrals.domain.safety import (
 from amparo.referrals.enums import ReferralStatus as R
 from amparo.referrals.enums import ServiceCategory, ServiceStatus, Urgency
 from amparo.referrals.models import Referral, Service
+from amparo.referrals.signals import referral_transitioned
 
 
 def basis_for_referral(case: Case, recipient: Agency) -> Consent | None:
@@ -155,6 +156,7 @@ def _move(
     referral.refresh_from_db()
     payload = {"from": previous, "to": to, "case": referral.case_id}
     record_event(AuditAction.REFERRAL_TRANSITIONED, actor=actor, subject=referral, payload=payload)
+    referral_transitioned.send(Referral, referral=referral, previous=previous, to=to, actor=actor)
 
 
 def ack_hours(urgency: str) -> int:

@@ -32,7 +32,8 @@ from amparo.federation.domain.queries import (
     received_visible_to,
     routing_choices,
 )
-from amparo.federation.enums import CrossBorderKind, InboundStatus
+from amparo.federation.domain.queries import refused_envelopes as refused_envelopes_query
+from amparo.federation.enums import CrossBorderKind, InboundStatus, RefusalCode
 from amparo.federation.rules import is_focal_point, may_manage_node, works_at
 from amparo.people.domain.queries import get_case_for
 from amparo.referrals.enums import Urgency
@@ -219,3 +220,20 @@ def node(request: AuthenticatedHttpRequest) -> HttpResponse:
     except NodeNotInitialised:
         raise Http404 from None
     return render(request, "web/federation/node.html", {"card": card, "peers": peers_with_outbox()})
+
+
+def _reason(code: str) -> str:
+    """The label of a refusal code; codes of the safety check or HTTP stay as they are."""
+    return str(RefusalCode(code).label) if code in RefusalCode.values else ""
+
+
+@login_required
+def refused_envelopes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Refused envelopes, both directions, with status and reason code: for the focal point
+    (and the node's administrators), who follows up with the other country."""
+    user = request.user
+    country = node_country()
+    if country is None or not may_manage_node(user, country):
+        raise Http404
+    rows = [(row, _reason(row.code)) for row in refused_envelopes_query()]
+    return render(request, "web/federation/refused.html", {"rows": rows})

@@ -1,5 +1,7 @@
-"""`amparo federation deliver|outbox export|inbox import|ping|erase`: the outbox worker, the
-file transport for links without a network, and a link test."""
+"""`amparo federation deliver|outbox export|inbox import|ping|erase|draft|approve`: the outbox
+worker, the file transport for links without a network, a link test, and the cross-border
+referral workflow from a shell (the same domain functions, gates and audit as the page and
+the API: consent or legal basis, non-refoulement, the focal point's approval)."""
 
 import datetime as dt
 import json
@@ -11,15 +13,23 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.http import Http404
 
+from amparo.accounts.models import Agency, User
 from amparo.federation.domain import delivery
-from amparo.federation.domain.crossborder import send_withdrawals
+from amparo.federation.domain.crossborder import (
+    approve_cross_border_referral,
+    draft_cross_border_referral,
+    send_withdrawals,
+)
 from amparo.federation.domain.identity import NodeNotInitialised
 from amparo.federation.domain.peers import trusted_peer_for_country
+from amparo.federation.domain.queries import get_cross_border_referral_for
 from amparo.federation.domain.received import erase_withdrawn_referrals
 from amparo.federation.domain.sending import queue_envelope
-from amparo.federation.enums import EnvelopeType
+from amparo.federation.enums import CrossBorderKind, EnvelopeType
 from amparo.federation.models import Peer
+from amparo.people.domain.queries import cases_visible_to, get_case_for
 
 EXIT_REFUSED = 3
 
@@ -30,11 +40,17 @@ class Command(BaseCommand):
         "worker (with --once: one pass); 'outbox export --to GT --out FILE' writes pending "
         "envelopes to a file and marks them sent-by-file; 'inbox import FILE' imports one and "
         "prints {accepted, duplicates, refused}, exiting 3 if any was refused; 'ping --to GT "
-        "[--ttl S]' queues a signed link test; 'erase' erases withdrawn data past retention."
+        "[--ttl S]' queues a signed link test; 'erase' erases withdrawn data past retention; "
+        "'draft --case ID|REFERENCE --to GT --institution CODE --type TYPE --user USERNAME' "
+        "drafts a cross-border referral; 'approve --referral ID|X-NNNNNN --user USERNAME' is "
+        "the focal point's approval (the envelope enters the outbox)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["deliver", "outbox", "inbox", "ping", "erase"])
+        parser.add_argument(
+            "action",
+            choices=["deliver", "outbox", "inbox", "ping", "erase", "draft", "approve"],
+        )
         parser.add_argument("subaction", nargs="?", help="outbox: export; inbox: import")
         parser.add_argument("file", nargs="?", type=Path, help="inbox import: the file")
         parser.add_argument("--to", help="the peer's country (ISO alpha-2)")
@@ -47,13 +63,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--backoff", type=float, default=10.0, help="deliver: first retry delay in seconds"
         )
+        parser.add_argument("--case", help="draft: the case id or reference (MX-2026-000001)")
+        parser.add_argument("--institution", metavar="CODE", help="draft: the recipient")
+        parser.add_argument("--type", dest="kind", help="draft: " + ", ".join(CrossBorderKind))
+        parser.add_argument("--urgency", default="normal", help="draft: emergency, urgent, normal")
+        parser.add_argument("--note", default="", help="draft: a note for the other country")
+        parser.add_argument("--referral", help="approve: the cross-border referral (id or X-…)")
+        parser.add_argument("--user", metavar="USERNAME", help="draft, approve: who acts")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             self._dispatch(options)
         except NodeNotInitialised as exc:
             raise CommandError(str(exc)) from None
+        except Http404:
+            raise CommandError("no such case or referral within the user's scope") from None
         except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                raise CommandError(
+                    "; ".join(f"{f}: {m}" for f, ms in exc.message_dict.items() for m in ms)
+                ) from None
             raise CommandError("; ".join(exc.messages)) from None
 
     def _dispatch(self, options: dict[str, Any]) -> None:
@@ -68,6 +97,10 @@ class Command(BaseCommand):
             self._ping(options["to"], options["ttl"])
         elif action == "erase":
             self.stdout.write(f"Erased {erase_withdrawn_referrals()} withdrawn referral(s).")
+        elif action == "draft":
+            self._draft(options)
+        elif action == "approve":
+            self._approve(options)
         else:
             raise CommandError("Use 'outbox export' or 'inbox import'.")
 
@@ -78,6 +111,55 @@ class Command(BaseCommand):
         if peer is None:
             raise CommandError(f"--to {country}: no trusted peer of that country.")
         return peer
+
+    def _actor(self, username: str | None) -> User:
+        if not username:
+            raise CommandError("Name who acts with --user USERNAME")
+        actor = User.objects.filter(username=username, is_active=True).first()
+        if actor is None:
+            raise CommandError(f"--user: no active user {username!r}")
+        return actor
+
+    def _draft(self, options: dict[str, Any]) -> None:
+        actor = self._actor(options["user"])
+        for name in ("case", "to", "institution", "kind"):
+            if not options[name]:
+                flag = "--type" if name == "kind" else f"--{name}"
+                raise CommandError(f"draft needs {flag}")
+        value = str(options["case"])
+        if value.isdigit():
+            case = get_case_for(actor, int(value))
+        else:  # a reference: found only among the cases the user may see, like an id
+            found = cases_visible_to(actor).filter(reference=value).values_list("pk", flat=True)
+            case = get_case_for(actor, found.first() or 0)
+        agency = Agency.objects.filter(code=options["institution"]).first()
+        if agency is None:
+            raise CommandError(
+                f"--institution: no institution with the code {options['institution']!r}"
+            )
+        if agency.country_id != str(options["to"]).upper():
+            raise CommandError(
+                f"--institution {agency.code} is in {agency.country_id}, "
+                f"not in --to {options['to']}"
+            )
+        referral = draft_cross_border_referral(
+            case,
+            actor=actor,
+            recipient_agency=agency,
+            kind=options["kind"],
+            urgency=options["urgency"],
+            narrative=options["note"],
+        )
+        self.stdout.write(f"{referral.reference} {referral.status} (id {referral.pk})")
+
+    def _approve(self, options: dict[str, Any]) -> None:
+        actor = self._actor(options["user"])
+        value = str(options["referral"] or "").upper().removeprefix("X-")
+        if not value.isdigit():
+            raise CommandError("approve needs --referral ID or X-NNNNNN")
+        referral = get_cross_border_referral_for(actor, int(value))
+        approve_cross_border_referral(referral, actor=actor)
+        self.stdout.write(f"{referral.reference} {referral.status} envelope {referral.envelope_id}")
 
     def _deliver(self, options: dict[str, Any]) -> None:
         backoff = dt.timedelta(seconds=max(0.0, options["backoff"]))
