@@ -120,7 +120,7 @@ def _due_pairs(rules: list[RetentionRule], now: dt.datetime) -> list[Due]:
         )
         for row in rows.order_by("decided_at", "id").only("pk", "decided_at"):
             label = f"duplicate pair #{row.pk}"
-            due.append(Due("duplicate-pair", row.pk, label, rule, row.decided_at))
+            due.append(Due("duplicate-pair", row.pk, label, rule, row.decided_at or now))
     return due
 
 
