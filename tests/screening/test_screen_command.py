@@ -47,7 +47,7 @@ def test_screen_prints_the_result_as_json(protocol: Protocol, tmp_path: Path) ->
     printed = json.loads(screen("--answers", str(path), "--lang", "en"))
     current = load_protocol("rcm-2013")
     assert printed == evaluate(current, child(), lang="en").to_dict()
-    assert printed["protocol"] == {"id": "rcm-2013", "version": "1.1", "hash": current.sha256}
+    assert printed["protocol"] == {"id": "rcm-2013", "version": "1.2", "hash": current.sha256}
     assert [p["code"] for p in printed["profiles"]] == ["unaccompanied_child"]
 
 

@@ -40,6 +40,10 @@ def _holds(condition: Condition, ctx: _Context) -> Indicators | None:
     all of a profile's indicators is sure to remove the profile.
     """
     match condition:
+        case AnswerTest(op="unanswered"):
+            # A presumption on an absent answer: it holds, but an absent answer is no indicator
+            # (the indicators are the present answers it is combined with).
+            return () if ctx.answers.get(condition.answer) is None else None
         case AnswerTest():
             return (
                 (condition.answer,) if _test(condition, ctx.answers.get(condition.answer)) else None

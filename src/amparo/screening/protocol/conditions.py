@@ -38,6 +38,10 @@ _OPERATORS: dict[str, set[AnswerType]] = {
     "not_in_list": {AnswerType.CHOICE, AnswerType.COUNTRY},
     "includes_any": {AnswerType.MULTI_CHOICE},
     **{op: {AnswerType.INTEGER} for op in _COMPARISONS},
+    # `unanswered: true` holds when the answer is absent: a protective presumption (when the
+    # relationship of a child to the accompanying adult is not recorded, it is unknown), for
+    # rules, facts, urgency and actions only, never for the form's `show_if`.
+    "unanswered": set(AnswerType),
 }
 # The list operators become plain set membership once the named list is resolved.
 _SET_OPERATORS = {"in_list": "in", "not_in_list": "not_in"}
@@ -163,6 +167,12 @@ class _Parser:
             raise self.fail(
                 f"{where}.{op}", f"does not apply to the {question.type.value} answer {code!r}"
             )
+        if op == "unanswered":
+            if answers is not None:
+                raise self.fail(f"{where}.{op}", "a show_if condition cannot test an absent answer")
+            if value[op] is not True:
+                raise self.fail(f"{where}.{op}", "must be true")
+            return AnswerTest(code, op, True)
         return self._operand(f"{where}.{op}", question, op, value[op])
 
     def _operand(self, where: str, question: Question, op: str, value: object) -> AnswerTest:

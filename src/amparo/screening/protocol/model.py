@@ -29,7 +29,8 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class AnswerTest:
-    """Compares one answer; `op` is is, in, not_in, lt, lte, gt, gte or includes_any."""
+    """Compares one answer; `op` is is, in, not_in, lt, lte, gt, gte or includes_any, or
+    unanswered (holds when the answer is absent; rules, facts, urgency and actions only)."""
 
     answer: str
     op: str
