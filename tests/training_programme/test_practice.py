@@ -2,14 +2,16 @@
 miss and extra, and never touching the case registry."""
 
 import pytest
+from django.utils import translation
 
 from amparo.accounts.models import User
 from amparo.people.models import Case, Person
+from amparo.screening.engine import evaluate
 from amparo.screening.models import Screening
-from amparo.screening.protocol import AnswersError
+from amparo.screening.protocol import AnswersError, load_protocol
 from amparo.training.domain.practice import submit_practice
 from amparo.training.models import Course, PracticeAttempt, PracticeCase
-from amparo.training.practice import PracticeChoiceError
+from amparo.training.practice import PracticeChoiceError, red_lines
 from tests.training_programme.factories import practise
 
 EXPECTED_CHILD = (
@@ -262,3 +264,21 @@ def test_an_unknown_referral_kind_is_refused(course: Course, mx_trainee: User) -
             legal_basis="consent",
         )
     assert str(caught.value) == "unknown referral kind(s): wizard"
+
+
+def test_family_tracing_for_a_person_whose_family_may_be_the_danger_is_a_red_line() -> None:
+    """An LGBTI adult: no tracing before the risk from the family is assessed; an adult with no
+    such profile may be offered assisted return."""
+    protocol = load_protocol("rcm-2013")
+    lgbti = {"age_years": 29, "lgbti_at_risk": True, "country_of_identification": "CA"}
+    with translation.override("en"):
+        lines = red_lines(evaluate(protocol, lgbti, lang="en"), ["family_tracing"])
+        plain = red_lines(
+            evaluate(protocol, {"age_years": 40}, lang="en"), ["return_reintegration"]
+        )
+    assert [line["code"] for line in lines] == ["family_tracing"]
+    assert lines[0]["message"].startswith(
+        "Red line: you chose Family tracing and reunification for a person whose family may be "
+        "the danger"
+    )
+    assert plain == []
