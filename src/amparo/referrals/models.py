@@ -168,6 +168,94 @@ class ServiceAtLocation(models.Model):
         return f"{self.service_id} @ {self.location_id}"
 
 
+class EligibilityCodeKind(models.TextChoices):
+    PROFILE = "profile", "profile"
+    LANGUAGE = "language", "language"
+
+
+class ServiceEligibility(models.Model):
+    """Matching's own copy of an active service, one row per country where it is delivered
+    (its organisation's country and each of its locations' countries).
+
+    Denormalised so that matching ranks thousands of services in one indexed query, without
+    reading JSON lists: the served profiles and languages are rows of `ServiceCode`. Only the
+    directory's write functions change it (`referrals.domain.eligibility.refresh_eligibility`,
+    called by the HSDS import and the seeding); `amparo directory eligibility --check` compares
+    it with the directory. A service that is not active has no row.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="eligibility")
+    country = models.CharField(max_length=2)
+    # The organisation's agency, for the safety filter; the service's own row is checked again
+    # before it is shown.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=300)
+    category = models.CharField(max_length=30, blank=True)
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=10, blank=True)
+    available = models.BooleanField(default=True)
+    full = models.BooleanField(default=False)  # capacity is 0
+    lists_profiles = models.BooleanField(default=False)
+    # One bit per served profile code (`eligibility.PROFILE_BITS`); codes without a bit are
+    # only in `ServiceCode`.
+    profile_bits = models.BigIntegerField(default=0)
+    lists_languages = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["country", "name", "service_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "country"], name="referrals_eligibility_service_country"
+            )
+        ]
+        # Covering matching's read: the country's rows are scored from the index alone.
+        indexes = [
+            models.Index(
+                fields=[
+                    "country",
+                    "profile_bits",
+                    "category",
+                    "agency",
+                    "lists_languages",
+                    "minimum_age",
+                    "maximum_age",
+                    "sex",
+                    "available",
+                    "full",
+                    "name",
+                    "service",
+                ],
+                name="referrals_eligibility_match",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} in {self.country}"
+
+
+class ServiceCode(models.Model):
+    """A profile a service is specialised for, or a language it works in: one row each."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="codes")
+    kind = models.CharField(max_length=10, choices=EligibilityCodeKind.choices)
+    code = models.TextField()
+
+    class Meta:
+        ordering = ["service_id", "kind", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "kind", "code"], name="referrals_service_code_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "code", "service"])]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.kind} {self.code}"
+
+
 class Referral(models.Model):
     """A referral of a case to a service or institution, with the minimum data it carries.
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
+from amparo.referrals.domain.eligibility import refresh_eligibility
 from amparo.referrals.models import (
     Location,
     Organization,
@@ -130,7 +131,8 @@ def import_directory(batch: DirectoryBatch) -> DirectoryCounts:
     when it names an organisation, service or location the directory does not hold; keeps,
     on rows that exist, the fields the batch does not give (HSDS carries no agency, country,
     capacity or availability); upserts organisations, locations, services and services at
-    locations; removes the locations a service no longer lists.
+    locations; removes the locations a service no longer lists; derives again matching's
+    eligibility of every service the batch touches (`eligibility.refresh_eligibility`).
     """
     with transaction.atomic():
         problems = missing_references(batch.references)
@@ -146,6 +148,15 @@ def import_directory(batch: DirectoryBatch) -> DirectoryCounts:
         _upsert(Service, batch.services)
         _drop_unlisted_sites(batch)
         _upsert(ServiceAtLocation, batch.service_at_locations)
+        refresh_eligibility(
+            services=[
+                *(row.id for row in batch.services),
+                *(row.service_id for row in batch.service_at_locations),
+                *batch.sites_given_for,
+            ],
+            organizations=[row.id for row in batch.organizations],
+            locations=[row.id for row in batch.locations],
+        )
     return DirectoryCounts(
         organizations=len(batch.organizations),
         services=len(batch.services),

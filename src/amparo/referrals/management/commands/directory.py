@@ -10,6 +10,10 @@ HSDS service objects (to stdout with `--out -`, the default).
 
 `amparo directory seed` gives each active agency that is not an enforcement body an
 organisation and a service; running it again changes nothing.
+
+`amparo directory eligibility --check` compares matching's eligibility table with the
+directory (status 1 and one line per stale service when they differ); without `--check` it
+derives the table again (after rows were written behind the directory's write functions).
 """
 
 import json
@@ -20,6 +24,7 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandParser
 
 from amparo.referrals.domain.directory import DirectoryImportError, import_directory
+from amparo.referrals.domain.eligibility import eligibility_differences, rebuild_eligibility
 from amparo.referrals.domain.queries import services_for_export
 from amparo.referrals.domain.seed import seed_directory_from_agencies
 from amparo.referrals.interfaces.hsds import parse_hsds, read_hsds_json, services_to_hsds
@@ -50,9 +55,22 @@ class Command(BaseCommand):
             help="one organisation and service per agency (not enforcement bodies)",
             description="Seed the directory from the agencies; running it again changes nothing.",
         )
+        eligibility = subcommands.add_parser(
+            "eligibility",
+            help="check or derive again matching's eligibility table",
+            description="Derive matching's eligibility table again, or --check it.",
+        )
+        eligibility.add_argument(
+            "--check", action="store_true", help="compare only; status 1 when stale"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        handlers = {"import": self._import, "export": self._export, "seed": self._seed}
+        handlers = {
+            "import": self._import,
+            "export": self._export,
+            "seed": self._seed,
+            "eligibility": self._eligibility,
+        }
         handlers[options["subcommand"]](options)
 
     def _import(self, options: dict[str, Any]) -> None:
@@ -104,3 +122,16 @@ class Command(BaseCommand):
             f"Created: organizations {counts.organizations_created}, "
             f"services {counts.services_created}."
         )
+
+    def _eligibility(self, options: dict[str, Any]) -> None:
+        if not options["check"]:
+            rebuild_eligibility()
+            self.stdout.write("Eligibility table derived again from the directory.")
+            return
+        problems = eligibility_differences()
+        if problems:
+            self.stderr.write("The eligibility table differs from the directory:")
+            for problem in problems:
+                self.stderr.write(f"  {problem}")
+            raise SystemExit(1)
+        self.stdout.write("The eligibility table agrees with the directory.")
