@@ -62,6 +62,16 @@ def test_only_representatives_of_eligible_institutions_of_the_country_may_join(
     )
 
 
+def test_the_consular_staff_of_a_foreign_ministry_may_still_join(
+    course: Course, gt_trainer: User
+) -> None:
+    """MINEX became a `foreign_ministry` (no consulate in its own country): its consular
+    protection staff stay front-line representatives."""
+    consul = trainee("consul.gt", "gt-minex")
+    cohort = cohort_with(gt_trainer, [consul], country="GT")
+    assert list(cohort.members.values_list("agency__code", flat=True)) == ["gt-minex"]
+
+
 def test_a_trainer_cannot_add_to_another_country_cohort(
     course: Course, trainer: User, gt_trainer: User, gt_trainee: User
 ) -> None:

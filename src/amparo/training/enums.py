@@ -23,11 +23,13 @@ PRACTICE_PROTOCOL = "rcm-2013"
 # At most this many front-line representatives in one country's cohort.
 COHORT_CAP = 5
 
-# The institutions front-line representatives come from: consulates, refugee commissions,
+# The institutions front-line representatives come from: consulates (and the consular
+# protection of foreign ministries, a kind of its own since issue 16), refugee commissions,
 # migration institutes and law enforcement.
 REPRESENTATIVE_KINDS = frozenset(
     {
         AgencyKind.CONSULATE,
+        AgencyKind.FOREIGN_MINISTRY,
         AgencyKind.REFUGEE_COMMISSION,
         AgencyKind.MIGRATION_AUTHORITY,
         AgencyKind.POLICE,
