@@ -104,6 +104,26 @@ def test_a_practice_case_is_graded_through_the_api_in_the_sandbox(
     assert (Person.objects.count(), Case.objects.count(), Screening.objects.count()) == before
 
 
+def test_the_api_fails_family_tracing_for_a_child_and_says_why(
+    course: Course, mx_trainee: User, login_in: LoginIn
+) -> None:
+    case = PracticeCase.objects.get()
+    response = _post(
+        login_in(mx_trainee, "en"),
+        f"/api/training/practice/{case.pk}/attempts",
+        {
+            "lang": "en",
+            "answers": case.expert_key["answers"],
+            "referral_kinds": ["child_protection", "refugee_commission", "family_tracing"],
+            "legal_basis": "vital_interest",
+        },
+    )
+    body = response.json()
+    assert (response.status_code, body["score"]) == (201, 0.0)
+    assert [line["code"] for line in body["red_lines"]] == ["family_tracing"]
+    assert body["red_lines"][0]["message"].startswith("Red line: you chose Family tracing")
+
+
 def test_a_trainer_reads_cohorts_progress_and_statements(
     course: Course, trainer: User, mx_trainee: User, login_in: LoginIn
 ) -> None:

@@ -62,7 +62,10 @@ class AttemptOut(Schema):
 class PracticeIn(Schema):
     lang: Lang = "es"
     answers: dict[str, Any] = Field(description="Screening answers (codes of rcm-2013).")
-    referral_kinds: list[str] = Field(description="Agency kind codes the trainee refers to.")
+    referral_kinds: list[str] = Field(
+        description="Agency kind codes the trainee refers to, and the services "
+        "return_reintegration and family_tracing."
+    )
     legal_basis: str = Field(description="consent, vital_interest or public_interest.")
 
 
