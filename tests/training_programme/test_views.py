@@ -170,6 +170,27 @@ def test_the_practice_page_offers_return_and_tracing_and_shows_the_red_line_it_c
     assert "Red line: you chose Assisted voluntary return and reintegration for a child" in report
 
 
+@pytest.mark.parametrize("lang", ["es", "en", "fr"])
+def test_the_practice_choices_are_accepted_in_every_language(
+    course: Course, mx_trainee: User, login_in: LoginIn, lang: str
+) -> None:
+    """The choices' values are codes: the same post works whatever the page's language."""
+    url = reverse("web:training_practice", args=[PracticeCase.objects.get().pk])
+    client = login_in(mx_trainee, lang)
+    assert 'value="family_tracing"' in client.get(url).content.decode()
+    data = {
+        "protocol_version": "1.0",
+        "age_years": "15",
+        "travelling_alone": "yes",
+        "country_of_identification": "MX",
+        "choice-referral_kinds": ["child_protection", "family_tracing"],
+        "choice-legal_basis": "vital_interest",
+    }
+    assert client.post(url, data).status_code == 302
+    found = PracticeAttempt.objects.get()
+    assert [line["code"] for line in found.report["red_lines"]] == ["family_tracing"]
+
+
 def test_the_practice_refresh_shows_the_questions_that_now_apply(
     course: Course, mx_trainee: User, login_in: LoginIn
 ) -> None:
