@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from _common import machine, percentiles, setup_django
 
 if TYPE_CHECKING:
+    from django.test import Client
+
     from amparo.accounts.models import User
     from amparo.people.models import Case
 
@@ -26,8 +28,15 @@ def main() -> None:
     parser.add_argument(
         "--full", type=int, default=200, help="cases given a consent, a plan and tasks"
     )
+    parser.add_argument(
+        "--queries", action="store_true", help="also print the SQL of one request, numbered"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="also print where 100 requests spend their time"
+    )
     args = parser.parse_args()
     os.environ.setdefault("AMPARO_AUDIT_KEY", "b" * 43 + "=")  # a throwaway key, like the others
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     setup_django(args.database_url)
 
     from django.test import Client
@@ -71,10 +80,44 @@ def main() -> None:
         assert response.status_code == 200
     engine = "PostgreSQL" if args.database_url else "SQLite"
     print(f"machine: {machine()}")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    queries = _queries_of_one_request(client, ids[0])
+    print(f"queries per request: {len(queries)}")
+    if args.queries:
+        for number, sql in enumerate(queries, 1):
+            print(f"  {number:2}. {sql[:160]}")
+    if args.profile:
+        _profile(client, ids, rng)
+    from amparo.protection.domain.audit import verify_chain
+
+    report = verify_chain()
+    print(f"audit chain after the run: intact={report.intact}, {report.checked} events")
     print(
         f"audited case-page read on {engine} with {args.cases} cases "
         f"({args.full} with consent, plan and tasks): {percentiles(samples)}"
     )
+
+
+def _queries_of_one_request(client: "Client", case_id: int) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/cases/{case_id}/").status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _profile(client: "Client", ids: list[int], rng: random.Random) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(100):
+        client.get(f"/cases/{rng.choice(ids)}/")
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
 
 
 def _fill(case: "Case", user: "User") -> None:

@@ -2,13 +2,14 @@
 
 from collections.abc import Callable
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django_otp import devices_for_user
 
 from amparo.accounts.domain.users import requires_two_factor
+from amparo.accounts.models import Membership
 
 # Paths a half-signed-in user may reach: the 2FA pages themselves and what they need.
 _OPEN_PREFIXES = (
@@ -24,14 +25,16 @@ _OPEN_PREFIXES = (
 
 class MembershipsMiddleware:
     """Load the signed-in user's memberships (with their agencies) once per request: the
-    access rules, the navigation and the role checks all read them."""
+    access rules, the navigation and the role checks all read them. One query: the agencies
+    are joined, not prefetched apart."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            prefetch_related_objects([request.user], "memberships__agency")
+            memberships = Membership.objects.select_related("agency")
+            prefetch_related_objects([request.user], Prefetch("memberships", memberships))
         return self.get_response(request)
 
 

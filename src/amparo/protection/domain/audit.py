@@ -66,27 +66,94 @@ def record_event(
     """Append one event to the chain.
 
     Effects: takes the chain lock (PostgreSQL advisory lock; SQLite serialises writers with
-    BEGIN IMMEDIATE), reads the last hash, inserts the event. Runs inside the caller's
-    transaction when there is one, so the event and the change it records commit together.
+    BEGIN IMMEDIATE), reads the last hash, inserts the event, in one transaction. Runs inside
+    the caller's transaction when there is one, so the event and the change it records commit
+    together; otherwise the event is committed (a real, synchronous COMMIT) before this returns.
     """
     data = payload or {}
     _check_payload(data)
+    event = AuditEvent(
+        actor_id=actor.pk if actor is not None else None,
+        action=action,
+        subject_type=subject._meta.model_name or "" if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None else "",
+        payload=data,
+    )
+    if connection.vendor == "postgresql" and connection.get_autocommit() and _can_pipeline():
+        _append_in_two_round_trips(event)
+        return event
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        prev_hash = last or GENESIS_HASH
-        event = AuditEvent(
-            at=timezone.now(),
-            actor_id=actor.pk if actor is not None else None,
-            action=action,
-            subject_type=subject._meta.model_name or "" if subject is not None else "",
-            subject_id=str(subject.pk) if subject is not None else "",
-            payload=data,
-            prev_hash=prev_hash,
-        )
-        event.hash = _event_hash(event, prev_hash)
+        _link(event, AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first())
         event.save()
     return event
+
+
+def _link(event: AuditEvent, last_hash: str | None) -> None:
+    """Chain `event` after the head whose hash is `last_hash`; called under the chain lock, so
+    the times of the events follow their order."""
+    event.at = timezone.now()
+    event.prev_hash = last_hash or GENESIS_HASH
+    event.hash = _event_hash(event, event.prev_hash)
+
+
+def _can_pipeline() -> bool:
+    """psycopg's pipeline mode needs libpq 14 or newer (the binary package bundles one)."""
+    from psycopg import Pipeline
+
+    return bool(Pipeline.is_supported())
+
+
+def _append_in_two_round_trips(event: AuditEvent) -> None:
+    """The same transaction as `record_event`'s (BEGIN, chain lock, head, INSERT, COMMIT), sent
+    to PostgreSQL as two pipelined batches instead of five round trips: BEGIN, the lock and
+    the head read go together; the INSERT and the COMMIT go together. PostgreSQL still runs
+    the statements one after another: the head is read after the lock is held (each statement
+    of READ COMMITTED sees what was committed before it started), and the COMMIT is the usual
+    synchronous one, whose answer is awaited before this returns.
+
+    Only outside a transaction (autocommit): inside one, BEGIN has been sent already.
+    """
+    from psycopg import pq
+
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    head_sql = f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1"  # noqa: S608
+    with connection.cursor() as control, connection.cursor() as head, connection.cursor() as insert:
+        raw = connection.connection
+        try:
+            # Errors surface when the pipeline syncs: raised as Django's (IntegrityError...).
+            with connection.wrap_database_errors, raw.pipeline():
+                control.execute("BEGIN")
+                control.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+                head.execute(head_sql)
+                row = head.fetchone()  # the first round trip
+                _link(event, row[0] if row else None)
+                insert.execute(*_insert_sql(event))
+                control.execute("COMMIT")
+            # Leaving the pipeline sent the INSERT and the COMMIT and awaited both answers.
+        except BaseException:
+            if raw.info.transaction_status != pq.TransactionStatus.IDLE:
+                try:
+                    raw.rollback()
+                except Exception:  # a broken connection: closing it ends the transaction
+                    connection.close()
+            raise
+        (event.pk,) = insert.fetchone()
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
+def _insert_sql(event: AuditEvent) -> tuple[str, tuple[Any, ...]]:
+    """The INSERT ... RETURNING id that `event.save()` would send (Django prepares the values)."""
+    from django.db.models.sql import InsertQuery
+
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    query = InsertQuery(AuditEvent)
+    query.insert_values(fields, [event])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [AuditEvent._meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, tuple(params)
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,7 @@ from amparo.casework.models import BestInterestsRecord
 from amparo.lib.datafiles import DataFileError, read_data_file
 from amparo.people.models import Case, Person
 from amparo.referrals.enums import ServedProfile, ServiceCategory
-from amparo.screening.domain.queries import confirmed_profiles
-from amparo.screening.models import Screening
+from amparo.screening.models import ProfileDecision, Screening
 
 P = ServedProfile
 
@@ -108,25 +107,72 @@ def policy_of(agency: Agency) -> RecipientPolicy:
     return recipient_policies().get(agency.code, RecipientPolicy())
 
 
-def feared_countries(person: Person) -> frozenset[str]:
+@dataclass(frozen=True)
+class PersonRecords:
+    """What the safety rules read of a person, across all their cases, in three queries.
+
+    `screenings`: every screening of the person's cases, newest first, answers included (the
+    case page lists those of its case from here); `profiles`: the confirmed profile codes of
+    each case, as `confirmed_profiles` gives them; `refoulement_risk`: an assessment marked
+    the threat of refoulement as a risk.
+    """
+
+    person: Person
+    screenings: list[Screening]
+    profiles: dict[int, list[str]]
+    refoulement_risk: bool
+
+    def profiles_of(self, case: Case) -> list[str]:
+        return self.profiles.get(case.pk, [])
+
+    def screenings_of(self, case: Case) -> list[Screening]:
+        return [screening for screening in self.screenings if screening.case_id == case.pk]
+
+
+def person_records(person: Person) -> PersonRecords:
+    """Read once what `feared_countries` and `facts_of` need: the screenings, the profile
+    decisions (the latest decision on a code in a case wins) and the refoulement finding."""
+    screenings = list(Screening.objects.filter(case__person=person).defer("result"))
+    decisions = (
+        ProfileDecision.objects.filter(screening__case__person=person, confirmed__isnull=False)
+        .order_by("decided_at", "id")
+        .values_list("screening__case_id", "code", "confirmed")
+    )
+    latest: dict[int, dict[str, bool]] = {}
+    for case_id, code, confirmed in decisions:
+        latest.setdefault(case_id, {})[code] = bool(confirmed)
+    profiles = {
+        case_id: [code for code, confirmed in codes.items() if confirmed]
+        for case_id, codes in latest.items()
+    }
+    risk = FactorFinding.objects.filter(
+        assessment__case__person=person,
+        mark=Mark.RISK,
+        factor_key=FactorFinding.key_of(_FEAR_FACTOR),
+    ).exists()
+    return PersonRecords(person, screenings, profiles, risk)
+
+
+def feared_countries(person: Person, records: PersonRecords | None = None) -> frozenset[str]:
     """Every country the person is recorded as fearing return to, from any of their cases.
 
     Sources: a screening answering yes to fear of return (the country is the screening's
     nationality, else the person's nationalities); a confirmed need for international
     protection; an assessment marking the threat of refoulement as a risk. Once recorded, a
     fear is never forgotten by a later record: safety does not depend on the newest answer.
+    `records` are the person's, when the caller has read them already (`person_records`).
     """
+    records = records if records is not None else person_records(person)
     nationalities = frozenset(person.nationalities or [])
     feared: set[str] = set()
-    for screening in Screening.objects.filter(case__person=person).only("answers"):
+    for screening in records.screenings:
         answers = screening.answers or {}
         if answers.get("fear_of_return") is True:
             nationality = answers.get("nationality")
             feared |= {nationality} if isinstance(nationality, str) else nationalities
-    if any(_FEAR_PROFILES & set(confirmed_profiles(case)) for case in person.cases.all()):
+    if any(_FEAR_PROFILES & set(codes) for codes in records.profiles.values()):
         feared |= nationalities
-    risks = FactorFinding.objects.filter(assessment__case__person=person, mark=Mark.RISK)
-    if any(finding.factor_code == _FEAR_FACTOR for finding in risks.only("factor_code")):
+    if records.refoulement_risk:
         feared |= nationalities
     return frozenset(feared)
 
@@ -167,9 +213,10 @@ class CaseFacts:
 
 
 def facts_of(case: Case) -> CaseFacts:
-    profiles = frozenset(confirmed_profiles(case))
+    records = person_records(case.person)
+    profiles = frozenset(records.profiles_of(case))
     return CaseFacts(
-        feared=feared_countries(case.person),
+        feared=feared_countries(case.person, records),
         profiles=profiles,
         child=is_child(case.person, set(profiles), timezone.localdate()),
         determined=has_determination(case),

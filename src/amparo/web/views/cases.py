@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from amparo.accounts.http import AuthenticatedHttpRequest
-from amparo.accounts.models import User
+from amparo.accounts.models import Country, User
 from amparo.casework.domain.lifecycle import ALLOWED
 from amparo.casework.enums import ApprovalDecision, ClosureReason, TaskStatus
 from amparo.casework.models import CasePlan
@@ -15,7 +15,7 @@ from amparo.people.domain.cases import list_cases, read_case
 from amparo.people.domain.queries import get_case_for, person_fields_for
 from amparo.people.enums import CaseStatus
 from amparo.people.models import Case, Person
-from amparo.screening.domain.queries import confirmed_profiles, screenings_of
+from amparo.referrals.domain.safety import feared_countries, person_records
 from amparo.web.pdf import render_case_summary
 
 PAGE_SIZE = 50
@@ -36,9 +36,15 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 
 
 def case_page_context(user: User, case: Case) -> dict[str, object]:
-    """Everything the case page shows, read in a fixed number of queries."""
+    """Everything the case page shows, read in a fixed number of queries.
+
+    The person's screenings, profile decisions and refoulement finding are read once
+    (`person_records`) for the "do not contact" box, the profiles and the screenings list.
+    """
     plan = CasePlan.objects.filter(case=case).prefetch_related("goals__actions").first()
     person = person_fields_for(user, case)
+    records = person_records(case.person)
+    feared = feared_countries(case.person, records)
     return {
         "case": case,
         "person": person.values,
@@ -53,8 +59,12 @@ def case_page_context(user: User, case: Case) -> dict[str, object]:
         "notes": list(case.notes.all()[:5]),
         "referrals": list(case.referrals.select_related("receiving_agency")),
         # The page lists each screening's date and urgency only: not its decisions.
-        "screenings": list(screenings_of(case).prefetch_related(None).select_related(None)),
-        "profiles": confirmed_profiles(case) if "profiles" in person else [],
+        "screenings": records.screenings_of(case),
+        "profiles": records.profiles_of(case) if "profiles" in person else [],
+        # Read as part of the case page, whose reading the page's own audit event records.
+        "do_not_contact": list(Country.objects.filter(code__in=feared).order_by("code"))
+        if feared
+        else [],
         "is_child": is_child(case.person),
         "is_supervisor": is_supervisor_of(user, case),
         "closure_reason": ClosureReason(case.closure_reason).label if case.closure_reason else "",
