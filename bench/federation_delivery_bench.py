@@ -37,6 +37,8 @@ def main() -> None:
     mx.trust(gt)
     gt.trust(mx)
     gt.env["AMPARO_WORKERS"] = "2"
+    # Throughput, not the inbox limit per peer (600 a minute by default), is measured here.
+    gt.env["AMPARO_FEDERATION_INBOX_PER_MINUTE"] = "1000000"
     gt.start()
     command = [*AMPARO, "federation", "deliver", "--interval", "0.05", "--backoff", "0.5"]
     worker = None

@@ -231,20 +231,98 @@ def approve_a_referral(agency_code: str) -> int:
 
 
 def route_accept_and_report(agency_code: str) -> str:
-    """On the receiving node: the focal point routes, the institution accepts and reports."""
+    """On the receiving node: the focal point routes (an in-country referral of a case opened
+    here), then the institution acknowledges, accepts and completes that referral with issue
+    5's own actions, as from its referral pages; each step reaches the sender by the hook."""
     from amparo.accounts.enums import Role
     from amparo.accounts.models import Agency
     from amparo.federation.domain import received as flow
     from amparo.federation.models import ReceivedReferral
+    from amparo.referrals.domain.actions import act_on_referral
 
     focal = _staff("gerardo.fp.gt", "gt-pgn", Role.FOCAL_POINT)
     officer = _staff("rosa.ro.gt", agency_code, Role.RECEIVING_OFFICER)
     row = ReceivedReferral.objects.order_by("id").last()
     assert row is not None
     flow.route_received_referral(row, actor=focal, agency=Agency.objects.get(code=agency_code))
-    flow.decide_received_referral(row, actor=officer, accept=True)
-    flow.report_received_outcome(row, actor=officer, outcome="Care continued at a clinic.")
+    row.refresh_from_db()
+    assert row.local_referral is not None
+    act_on_referral(officer, row.local_referral, "acknowledge")
+    act_on_referral(officer, row.local_referral, "accept")
+    act_on_referral(officer, row.local_referral, "complete", outcome="Care continued at a clinic.")
+    row.refresh_from_db()
     return row.status
+
+
+def route_and_accept(agency_code: str) -> dict[str, Any]:
+    """Route the newest received referral and accept its in-country referral."""
+    from amparo.accounts.enums import Role
+    from amparo.accounts.models import Agency
+    from amparo.federation.domain import received as flow
+    from amparo.federation.models import ReceivedReferral
+    from amparo.referrals.domain.actions import act_on_referral
+
+    focal = _staff("gerardo.fp.gt", "gt-pgn", Role.FOCAL_POINT)
+    officer = _staff("rosa.ro.gt", agency_code, Role.RECEIVING_OFFICER)
+    row = ReceivedReferral.objects.order_by("id").last()
+    assert row is not None
+    flow.route_received_referral(row, actor=focal, agency=Agency.objects.get(code=agency_code))
+    row.refresh_from_db()
+    assert row.local_referral is not None
+    assert row.case is not None
+    act_on_referral(officer, row.local_referral, "accept")
+    return {"case": row.case.pk, "referral": row.local_referral.pk}
+
+
+def received_state() -> dict[str, Any]:
+    """The newest received referral, its in-country referral and the person opened here."""
+    from amparo.federation.models import ReceivedReferral
+
+    row = (
+        ReceivedReferral.objects.select_related("local_referral", "case__person")
+        .order_by("id")
+        .last()
+    )
+    assert row is not None
+    return {
+        "status": row.status,
+        "referral": row.local_referral.status if row.local_referral else None,
+        "given_names": row.case.person.given_names if row.case else None,
+    }
+
+
+def case_with_consent(agency_code: str) -> str:
+    """A synthetic Mexican case with consent to this institution; its reference."""
+    from amparo.accounts.enums import Role
+    from amparo.accounts.models import Agency
+    from amparo.casework.domain.consent import ConsentInput, record_consent
+    from amparo.people.domain.cases import PersonData, open_case, register_person
+
+    manager = _staff("ana.mx", "mx-oim", Role.CASE_MANAGER)
+    _staff("fabiola.fp.mx", "mx-pfpnna", Role.FOCAL_POINT)
+    person = register_person(
+        PersonData(given_names="Yaretzifake", first_surname="Synthcruz", sex="female"),
+        actor=manager,
+        is_synthetic=True,
+    )
+    case = open_case(person, actor=manager, agency=Agency.objects.get(code="mx-oim"))
+    recipient = Agency.objects.get(code=agency_code)
+    consent = ConsentInput(purpose="cross_border", method="written", recipient=recipient)
+    record_consent(case, consent, actor=manager)
+    return case.reference
+
+
+def withdraw_newest_consent() -> list[str]:
+    """Withdraw the consent of the newest approved referral; the outbox right after."""
+    from amparo.accounts.models import User
+    from amparo.casework.domain.consent import withdraw_consent
+    from amparo.federation.models import CrossBorderReferral, OutboundEnvelope
+
+    referral = CrossBorderReferral.objects.exclude(basis=None).order_by("id").last()
+    assert referral is not None
+    assert referral.basis is not None
+    withdraw_consent(referral.basis, actor=User.objects.get(username="ana.mx"))
+    return [e.kind for e in OutboundEnvelope.objects.filter(status="pending").order_by("id")]
 
 
 def approve_referrals(agency_code: str, count: int) -> float:

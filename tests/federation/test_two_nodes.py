@@ -174,3 +174,34 @@ def test_untrusting_a_peer_stops_all_traffic_with_it(nodes: tuple[Node, Node]) -
     finally:
         gt.trust(mx)
     assert "MX  trusted" in gt.run("node", "peers").stdout
+
+
+def test_drafted_by_command_routed_accepted_and_withdrawn_across_the_border(
+    nodes: tuple[Node, Node],
+) -> None:
+    mx, gt = nodes
+    reference = mx.call("case_with_consent", "gt-sbs")
+    drafted = mx.run(
+        "federation", "draft", "--case", reference, "--to", "GT", "--institution", "gt-sbs",
+        "--type", "victim_assistance", "--user", "ana.mx",
+    ).stdout  # fmt: skip
+    cross_border = drafted.split()[0]
+    mx.run("federation", "approve", "--referral", cross_border, "--user", "fabiola.fp.mx")
+    assert deliver(mx)["delivered"] >= 1
+    gt.call("route_and_accept", "gt-sbs")
+    assert gt.call("received_state") == {
+        "status": "accepted", "referral": "accepted", "given_names": "Yaretzifake"
+    }  # fmt: skip
+    mx.start()
+    try:
+        deliver(gt)
+    finally:
+        mx.kill()
+    assert mx.call("referral_status") == "accepted"
+    # Withdrawing consent queues `withdrawn` at once, before any worker pass.
+    assert mx.call("withdraw_newest_consent")[-1] == "withdrawn"
+    assert mx.call("referral_status") == "withdrawn"
+    deliver(mx)
+    state = gt.call("received_state")
+    assert (state["status"], state["referral"]) == ("withdrawn", "closed")
+    assert state["given_names"] != "Yaretzifake"  # the copy made in Guatemala is anonymised

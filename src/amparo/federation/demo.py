@@ -162,8 +162,10 @@ Follow one referral from one to the other:
   1. Mexico, as manager.mx: open the case of Mariela Ficticia Transfronteriza (consent to
      Guatemala's SBS is recorded), "Refer to another country", choose SBS, save the draft.
   2. Mexico, as focal.mx: "Cross-border", open the draft, "Approve and send".
-  3. Guatemala, as focal.gt: "Cross-border", open the referral, route it to SBS.
-  4. Guatemala, as receiving.gt: accept it, then report the outcome.
+  3. Guatemala, as focal.gt: "Cross-border", open the referral, route it to SBS: a case
+     is opened in Guatemala from the minimum data and an in-country referral sent to SBS.
+  4. Guatemala, as receiving.gt: in the referral inbox (or "Cross-border"), accept it, then
+     report the outcome; each step goes back to Mexico as a signed envelope.
   5. Mexico, as manager.mx: the case's cross-border page shows each step and the outcome.
 Ctrl+C stops both nodes.
 """
