@@ -2,11 +2,14 @@
 
 Generates N records (`amparo dedup generate`, seed fixed), then runs in a fresh process each:
 - amparo: `amparo dedup link`'s own path (read and check the CSV, normalise, Splink);
+- amparo-spark: the same model on Splink's Spark backend in local mode (`--engine spark`);
+  its peak memory is the Python process plus the JVM (which is shut down and waited for);
 - vanilla: Splink's default comparisons (NameComparison, DateOfBirthComparison, exact match)
   on the raw columns lower-cased, with the usual blocking rules and the same EM training.
 Prints pairs, precision, recall, F1, wall time and peak memory of each, and the machine.
 
     .venv/bin/python bench/dedup_population_bench.py --records 1000000
+    .venv/bin/python bench/dedup_population_bench.py --records 100000 --models amparo,amparo-spark
 """
 
 import argparse
@@ -25,7 +28,7 @@ from _common import machine
 THRESHOLD = 0.9
 
 
-def _amparo(path: str) -> list[tuple[str, str, float]]:
+def _amparo(path: str, engine: str = "duckdb") -> list[tuple[str, str, float]]:
     import pandas as pd
 
     from amparo.dedup.linkage.model import link
@@ -33,8 +36,20 @@ def _amparo(path: str) -> list[tuple[str, str, float]]:
     from amparo.dedup.linkage.reading import read_registry
 
     optional, rows = read_registry(path)
-    pairs = link([pd.DataFrame(model_rows(rows))], optional, threshold=THRESHOLD).pairs
+    table = pd.DataFrame(model_rows(rows))
+    pairs = link([table], optional, threshold=THRESHOLD, engine=engine).pairs
     return list(zip(pairs.id_l, pairs.id_r, pairs.probability, strict=True))
+
+
+def _stop_jvm() -> None:
+    """End pyspark's JVM and wait for it, so that RUSAGE_CHILDREN counts its peak."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    if gateway is not None:
+        gateway.shutdown()
+        gateway.proc.stdin.close()  # the JVM exits when its stdin closes
+        gateway.proc.wait(timeout=120)
 
 
 def _vanilla(path: str) -> list[tuple[str, str, float]]:
@@ -85,8 +100,13 @@ def _child(model: str, path: str, truth_path: str) -> None:
     """Run one model in this process; print one JSON line with its figures."""
     logging.getLogger("splink").setLevel(logging.ERROR)
     started = time.perf_counter()
-    pairs = _amparo(path) if model == "amparo" else _vanilla(path)
+    if model == "amparo-spark":
+        pairs = _amparo(path, engine="spark")
+    else:
+        pairs = _amparo(path) if model == "amparo" else _vanilla(path)
     seconds = time.perf_counter() - started
+    if model == "amparo-spark":
+        _stop_jvm()
     person = {}
     with Path(truth_path).open(encoding="utf-8") as handle:
         next(handle)
@@ -96,6 +116,7 @@ def _child(model: str, path: str, truth_path: str) -> None:
     sizes = Counter(person.values())
     true_pairs = sum(k * (k - 1) // 2 for k in sizes.values())
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the JVM
     for threshold in (THRESHOLD, 0.99, 0.999):
         kept = [(a, b) for a, b, p in pairs if p >= threshold]
         hits = sum(person[a] == person[b] for a, b in kept)
@@ -134,7 +155,7 @@ def main() -> None:
         )  # fmt: skip
         for line in [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]:
             r = json.loads(line[len("RESULT ") :])
-            print(f"{model:8s} p >= {r['threshold']}: pairs {r['pairs']:,}"
+            print(f"{model:12s} p >= {r['threshold']}: pairs {r['pairs']:,}"
                   f" (true {r['true_pairs']:,})"
                   f"  P {r['precision']:.4f}  R {r['recall']:.4f}  F1 {r['f1']:.4f}"
                   f"  {r['seconds']:.0f} s  peak {r['peak_mb']:,.0f} MB")  # fmt: skip

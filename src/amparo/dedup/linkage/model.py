@@ -5,10 +5,14 @@ sound keys, surnames swapped or dropped, birth dates with day and month swapped 
 year known, documents retyped, phones reformatted. Parameters are estimated without labels:
 u by random sampling, m by expectation maximisation on two blocking passes, so that each
 comparison is trained on pairs not blocked on it.
+
+Two engines run the same model: DuckDB in memory (the default, and the node's scan), and
+Spark in local mode (`spark.py`, for registries that outgrow one machine's DuckDB). The few
+SQL functions our own levels call are named per engine in `_SQL`; Splink translates its own.
 """
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -23,26 +27,40 @@ from tqdm import tqdm
 
 DEFAULT_THRESHOLD = 0.99  # precision >= 0.995 on a million synthetic records (bench/RESULTS.md)
 
+ENGINES = ("duckdb", "spark")
 
-# Given name written as the surname and the other way round, each perhaps with a typo.
-_NAMES_SWAPPED = (
-    "jaro_winkler_similarity(given1_l, surname_n_r) >= 0.9 "
-    "AND jaro_winkler_similarity(surname_n_l, given1_r) >= 0.9"
-)
+# What our custom levels call, in each engine's SQL. On Spark, jaro_winkler is the Scala
+# function from the JAR that ships in Splink's wheel (registered by spark.py).
+_SQL = {
+    "duckdb": {
+        "jaro_winkler": "jaro_winkler_similarity",
+        "words_overlap": "list_has_any(string_split({l}, ' '), string_split({r}, ' '))",
+    },
+    "spark": {
+        "jaro_winkler": "jaro_winkler",
+        "words_overlap": "arrays_overlap(split({l}, ' '), split({r}, ' '))",
+    },
+}
 
 
-def _given() -> cl.CustomComparison:
+def _names_swapped(engine: str) -> str:
+    """Given name written as the surname and the other way round, each perhaps with a typo."""
+    jw = _SQL[engine]["jaro_winkler"]
+    return f"{jw}(given1_l, surname_n_r) >= 0.9 AND {jw}(surname_n_l, given1_r) >= 0.9"
+
+
+def _given(engine: str) -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="given_name",
         comparison_levels=[
             cll.NullLevel("given1"),
             cll.ExactMatchLevel("given_n", term_frequency_adjustments=True),
             cll.ExactMatchLevel("given1"),
-            cll.CustomLevel(_NAMES_SWAPPED, "given name and surname swapped"),
+            cll.CustomLevel(_names_swapped(engine), "given name and surname swapped"),
             cll.ExactMatchLevel("given1_key"),
             cll.JaroWinklerLevel("given1", 0.9),
             cll.CustomLevel(
-                "list_has_any(string_split(given_n_l, ' '), string_split(given_n_r, ' '))",
+                _SQL[engine]["words_overlap"].format(l="given_n_l", r="given_n_r"),
                 "a given name in common",
             ),
             cll.JaroWinklerLevel("given1", 0.75),
@@ -51,7 +69,7 @@ def _given() -> cl.CustomComparison:
     )
 
 
-def _surnames() -> cl.CustomComparison:
+def _surnames(engine: str) -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="surnames",
         comparison_levels=[
@@ -63,7 +81,7 @@ def _surnames() -> cl.CustomComparison:
                 "surname_n_l = second_n_r AND second_n_l = surname_n_r", "surnames swapped"
             ),
             cll.ExactMatchLevel("surname_n", term_frequency_adjustments=True),
-            cll.CustomLevel(_NAMES_SWAPPED, "given name and surname swapped"),
+            cll.CustomLevel(_names_swapped(engine), "given name and surname swapped"),
             cll.CustomLevel(
                 "surname_key_l = surname_key_r OR surname_n_l = second_n_r "
                 "OR second_n_l = surname_n_r OR married_n_l = surname_n_r "
@@ -116,11 +134,11 @@ def _document() -> cl.CustomComparison:
     )
 
 
-def comparisons(optional: list[str]) -> list[Any]:
+def comparisons(optional: list[str], engine: str = "duckdb") -> list[Any]:
     """The model's comparisons; locality and postcode only when the input has them."""
     chosen: list[Any] = [
-        _given(),
-        _surnames(),
+        _given(engine),
+        _surnames(engine),
         _birth(),
         _document(),
         cl.ExactMatch("phone_n"),
@@ -153,10 +171,12 @@ BLOCKING: list[Any] = [
 ]
 
 
-def settings(optional: list[str], link_type: str = "dedupe_only") -> SettingsCreator:
+def settings(
+    optional: list[str], link_type: str = "dedupe_only", engine: str = "duckdb"
+) -> SettingsCreator:
     return SettingsCreator(
         link_type=link_type,  # type: ignore[arg-type]
-        comparisons=comparisons(optional),
+        comparisons=comparisons(optional, engine),
         blocking_rules_to_generate_predictions=BLOCKING,
         retain_intermediate_calculation_columns=True,
     )
@@ -168,6 +188,20 @@ def _memory_only() -> duckdb.DuckDBPyConnection:
     connection.execute("SET temp_directory = ''")
     connection.execute("SET enable_progress_bar = false")
     return connection
+
+
+@contextmanager
+def _database(engine: str) -> Iterator[tuple[Any, Callable[[pd.DataFrame], Any]]]:
+    """Splink's database API for the engine, and how to hand it a pandas table."""
+    if engine == "duckdb":
+        yield DuckDBAPI(connection=_memory_only()), lambda frame: frame
+    elif engine == "spark":
+        from amparo.dedup.linkage.spark import spark_api
+
+        with spark_api() as found:
+            yield found
+    else:
+        raise ValueError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
 
 
 @dataclass
@@ -189,7 +223,9 @@ def _train(linker: Linker, frames: int) -> None:
         [block_on("document_n", "birth_year"), block_on("given_n", "surname_n", "dob")],
         recall=0.7,
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    # One pass over the whole sample, no early stop: which pairs an early stop keeps depends
+    # on the engine's hash function, and on Spark every extra chunk is a job (seconds).
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1, num_chunks=1)
     for rule in (block_on("given1_key", "surname_key"), block_on("document_n")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
@@ -206,14 +242,19 @@ def link(
     threshold: float = DEFAULT_THRESHOLD,
     clusters: bool = False,
     progress: bool = False,
+    engine: str = "duckdb",
 ) -> LinkResult:
-    """Predicted duplicate pairs (one table: dedupe; two: link across them), best first."""
+    """Predicted duplicate pairs (one table: dedupe; two: link across them), best first.
+
+    engine: "duckdb" (in memory) or "spark" (local mode; raises spark.SparkUnavailable
+    naming what to install when Java or pyspark is missing)."""
     link_type = "dedupe_only" if len(tables) == 1 else "link_only"
-    with _stages(4 if clusters else 3, progress) as bar:
+    with _stages(4 if clusters else 3, progress) as bar, _database(engine) as (db, table):
         bar.set_description("registering")
-        db = DuckDBAPI(connection=_memory_only())
-        registered = [db.register(t, dataset_display_name=f"t{i}") for i, t in enumerate(tables)]
-        linker = Linker(registered, settings(optional, link_type))
+        registered = [
+            db.register(table(t), dataset_display_name=f"t{i}") for i, t in enumerate(tables)
+        ]
+        linker = Linker(registered, settings(optional, link_type, engine))
         bar.update()
         bar.set_description("estimating parameters (EM)")
         _train(linker, len(tables))

@@ -3,10 +3,11 @@
 `amparo dedup generate N --out PEOPLE.csv --truth TRUTH.csv [--seed S]` writes a synthetic
 population with known duplicates (how duplicates are corrupted: `amparo dedup generate -h`).
 
-`amparo dedup link INPUT.csv --out PAIRS.csv [--clusters CLUSTERS.csv] [--threshold P]`
-needs no database: it writes `id_l,id_r,probability`, one row per predicted duplicate pair
-with `id_l < id_r`, and with `--clusters` `id,cluster`. Bad input is refused naming the
-file, line and column, and nothing is written.
+`amparo dedup link INPUT.csv --out PAIRS.csv [--clusters CLUSTERS.csv] [--threshold P]
+[--engine duckdb|spark]` needs no database: it writes `id_l,id_r,probability`, one row per
+predicted duplicate pair with `id_l < id_r`, and with `--clusters` `id,cluster`. Bad input is
+refused naming the file, line and column, and nothing is written. `--engine spark` runs the
+same model on Spark in local mode (needs Java 17+ and `pip install 'amparo[spark]'`).
 
 `amparo dedup scan [--threshold P]` runs the same model over the node's registry, in memory
 only, and fills the review queue.
@@ -20,9 +21,10 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.dedup import synthetic
-from amparo.dedup.linkage.model import DEFAULT_THRESHOLD, link
+from amparo.dedup.linkage.model import DEFAULT_THRESHOLD, ENGINES, link
 from amparo.dedup.linkage.prepare import model_rows
 from amparo.dedup.linkage.reading import InputError, read_registry
+from amparo.dedup.linkage.spark import SparkUnavailable
 from amparo.lib import csvsafe
 
 
@@ -66,7 +68,12 @@ class Command(BaseCommand):
         linking.add_argument("--out", required=True, metavar="PAIRS.csv")
         linking.add_argument("--clusters", metavar="CLUSTERS.csv")
         linking.add_argument("--threshold", type=_probability, default=DEFAULT_THRESHOLD)
-        linking.add_argument("--engine", choices=["duckdb"], default="duckdb")
+        linking.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default="duckdb",
+            help="duckdb (in memory, the default) or spark (local mode; needs Java 17+)",
+        )
         scan = commands.add_parser(
             "scan", help="fill the review queue from the node's registry (in memory only)"
         )
@@ -95,13 +102,17 @@ class Command(BaseCommand):
         except InputError as error:
             self._refuse(str(error))
         table = pd.DataFrame(model_rows(rows))
-        result = link(
-            [table],
-            optional,
-            threshold=options["threshold"],
-            clusters=bool(options["clusters"]),
-            progress=True,
-        )
+        try:
+            result = link(
+                [table],
+                optional,
+                threshold=options["threshold"],
+                clusters=bool(options["clusters"]),
+                progress=True,
+                engine=options["engine"],
+            )
+        except SparkUnavailable as error:
+            self._refuse(str(error))
         _write(options["out"], ["id_l", "id_r", "probability"], result.pairs)
         if result.clusters is not None:
             _write(options["clusters"], ["id", "cluster"], result.clusters.sort_values("id"))
