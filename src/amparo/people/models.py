@@ -69,7 +69,8 @@ class PersonIdentifier(models.Model):
     digest = models.CharField(max_length=64)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "digest"])]
+        # with the person: the registration check ranks persons from the index alone
+        indexes = [models.Index(fields=["kind", "digest", "person"], name="identifier_lookup")]
 
     def __str__(self) -> str:
         return f"{self.kind} digest of person #{self.person_id}"

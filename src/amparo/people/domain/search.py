@@ -2,14 +2,17 @@
 
 Names are encrypted, so candidates are found through blind-indexed blocking keys (pairs of
 name words by sound and by the start of their sound, from `amparo.lib.names`, the same
-normalisation as the batch linkage model; document numbers; phones), ranked in the database,
-and only the best-ranked candidates are decrypted and scored. The search covers the cases the
-user may see, nothing else.
+normalisation as the batch linkage model; document numbers; phones), ranked in the database
+(a shared document, a phone, then the rarest name keys; keys too common to single anyone
+out are skipped), and only the best-ranked candidates are decrypted and scored. The search
+covers the cases the user may see, nothing else.
 """
 
+import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Case as DbCase
+from django.db.models import Count, FloatField, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rapidfuzz import fuzz
@@ -26,6 +29,9 @@ from amparo.protection.enums import AuditAction
 
 MIN_SCORE = 60
 CANDIDATES = 40  # persons decrypted and scored per check, the best-ranked by shared keys
+# A name key held by more persons than this is skipped (see _name_key_weights): at a million
+# persons the commonest pairs of name words are held by thousands (bench/RESULTS.md).
+MAX_KEY_PERSONS = 1000
 
 
 @dataclass(frozen=True)
@@ -70,27 +76,51 @@ def _digests(query: PersonQuery) -> dict[str, set[str]]:
     return found
 
 
-def _candidates(user: User, query: PersonQuery) -> dict[int, set[str]]:
+def _name_key_weights(digests: set[str]) -> dict[str, float]:
+    """The weight of each of the query's name keys by how rare it is in the registry
+    (log(1e7 / persons holding it)); keys held by more than MAX_KEY_PERSONS are left out,
+    except the two rarest, so that a common name still finds someone. One index-only count.
+    """
+    counts = dict(
+        PersonIdentifier.objects.filter(kind=IdentifierKind.NAME_KEY, digest__in=digests)
+        .values("digest")
+        .annotate(persons=Count("*"))
+        .values_list("digest", "persons")
+    )
+    rarest = sorted(counts, key=lambda digest: (counts[digest], digest))
+    kept = [d for d in rarest if counts[d] <= MAX_KEY_PERSONS] or rarest[:2]
+    return {digest: math.log(1e7 / counts[digest]) for digest in kept}
+
+
+def _candidates(visible: QuerySet[Case], query: PersonQuery) -> dict[int, set[str]]:
     """Person ids in the user's scope sharing keys with the query, with the kinds of keys
-    they share: the CANDIDATES that share a document, a phone, then the most name keys.
+    they share: the CANDIDATES that share a document, a phone, then the rarest name keys.
 
     Ranking in the database before decrypting keeps the check fast on a large registry:
-    only these few persons are decrypted and scored.
+    only these few persons are decrypted and scored. The name keys shared by very many
+    persons (a common first name with a common surname) are skipped: they cannot single
+    anyone out, and would make the ranking read thousands of rows.
     """
-    wanted = Q()
-    for kind, digests in _digests(query).items():
-        if digests:
-            wanted |= Q(kind=kind, digest__in=digests)
+    found = _digests(query)
+    weights = _name_key_weights(found.pop(IdentifierKind.NAME_KEY))
+    wanted = Q(kind=IdentifierKind.NAME_KEY, digest__in=weights) if weights else Q()
+    for kind, digests in found.items():
+        wanted |= Q(kind=kind, digest__in=digests)
     if not wanted:
         return {}
+    score = DbCase(
+        *(When(digest=digest, then=Value(weight)) for digest, weight in weights.items()),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
     ranked = (
         PersonIdentifier.objects.filter(wanted)
-        .filter(person_id__in=cases_visible_to(user).values("person_id"))
+        .filter(person_id__in=visible.values("person_id"))
         .values("person_id")
         .annotate(
-            shared=Count("id"),
-            document=Count("id", filter=Q(kind=IdentifierKind.DOCUMENT)),
-            phone=Count("id", filter=Q(kind=IdentifierKind.PHONE)),
+            shared=Sum(score),
+            document=Count("kind", filter=Q(kind=IdentifierKind.DOCUMENT)),
+            phone=Count("kind", filter=Q(kind=IdentifierKind.PHONE)),
         )
         .order_by("-document", "-phone", "-shared", "person_id")[:CANDIDATES]
     )
@@ -143,8 +173,9 @@ def search_persons(user: User, query: PersonQuery, *, limit: int = 10) -> list[M
 
     Effects: a `persons.searched` audit event with the number of matches (no search terms).
     """
-    shared = _candidates(user, query)
-    cases = cases_visible_to(user).filter(person_id__in=shared.keys()).order_by("-opened_at")
+    visible = cases_visible_to(user)  # the user's memberships read once
+    shared = _candidates(visible, query)
+    cases = visible.filter(person_id__in=shared.keys()).order_by("-opened_at")
     matches: dict[int, Match] = {}
     for case in cases:
         if case.person_id in matches:
