@@ -252,6 +252,8 @@ AMPARO_REQUIRE_TRAINING_FOR_SCREENING = env_bool("AMPARO_REQUIRE_TRAINING_FOR_SC
 # regional node holds only signed aggregates (signed with the federation node key): the
 # router creates no table of personal data there.
 AMPARO_STATS_K = env_int("AMPARO_STATS_K", 11, minimum=5)
+# A DuckDB extract of de-identified facts (`amparo stats extract`): the dashboards count there.
+AMPARO_STATS_EXTRACT = env_str("AMPARO_STATS_EXTRACT", "")
 AMPARO_NODE_KIND = env_str("AMPARO_NODE_KIND", "national")
 if AMPARO_NODE_KIND not in {"national", "regional"}:
     raise ImproperlyConfigured("AMPARO_NODE_KIND must be national or regional.")

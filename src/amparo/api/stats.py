@@ -13,6 +13,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from amparo.accounts.http import AuthenticatedHttpRequest
+from amparo.stats.domain.downloads import record_download
 from amparo.stats.domain.queries import OWN_SERIES, get_series, surges_for
 from amparo.stats.domain.scope import AGENCY, Scope, get_scope_for, scopes_for
 from amparo.stats.domain.tables import DASHBOARD, Release, build_release
@@ -88,6 +89,10 @@ def _release(request: AuthenticatedHttpRequest, query: FiltersIn) -> tuple[Scope
 def tables(request: AuthenticatedHttpRequest, query: Query[FiltersIn]) -> dict[str, Any]:
     """Every table of the dashboard as one release (suppressed together)."""
     scope, release = _release(request, query)
+    ids = [t.spec.id for t in release.tables]
+    record_download(
+        actor=request.user, scope=scope, filters=release.filters, fmt="json", tables=ids
+    )
     return {
         "k": release.k,
         "scope": scope.kind,
@@ -105,7 +110,10 @@ def table(
     """One table of the dashboard, exactly as the page and its CSV show it."""
     if table_id not in {spec.id for spec in DASHBOARD}:
         raise Http404
-    _scope, release = _release(request, query)
+    scope, release = _release(request, query)
+    record_download(
+        actor=request.user, scope=scope, filters=release.filters, fmt="json", tables=[table_id]
+    )
     return release.table(table_id).to_json()
 
 

@@ -56,6 +56,7 @@ class AuditAction(models.TextChoices):
     WEBHOOK_DISABLED = "webhook.disabled"
     WEBHOOK_DELIVERED = "webhook.delivered"
     HTCDS_EXPORTED = "htcds.exported"
+    CASES_EXPORTED = "cases.exported"
     DUPLICATES_SCANNED = "dedup.scanned"
     DUPLICATES_LISTED = "dedup.listed"
     DUPLICATE_VIEWED = "dedup.viewed"

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from amparo.web.views import admin, auth, cases, casework, editing, home, referrals, stats, system
 from amparo.web.views import dedup as dedup_views
+from amparo.web.views import exports as export_views
 from amparo.web.views import federation as federation_views
 from amparo.web.views import fieldwork as fieldwork_views
 from amparo.web.views import subject as subject_views
@@ -18,6 +19,7 @@ urlpatterns = [
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
     path("caseload/", casework.caseload, name="caseload"),
+    path("caseload/cases.csv", export_views.cases_csv, name="cases_csv"),
     path("register/", casework.register, name="register"),
     path("approvals/", casework.approvals, name="approvals"),
     path("approvals/<int:approval_id>/decide/", casework.decide, name="approval_decide"),

@@ -5,6 +5,7 @@ from collections import Counter
 from django.db.models import QuerySet
 from django.http import Http404
 
+from amparo.stats.domain import analytics
 from amparo.stats.domain.facts import facts_for
 from amparo.stats.domain.scope import Scope
 from amparo.stats.domain.series import is_month, latest_points
@@ -45,7 +46,12 @@ def series_view(series: ExternalSeries) -> MonthlyView:
 
 def own_view(measure: str, scope: Scope) -> MonthlyView:
     """The node's own monthly counts (never published as such: only flags at or above k)."""
-    counts = Counter(str(f["month"]) for f in facts_for(measure, scope))
+    extract = analytics.configured_extract()
+    if extract is not None:
+        with analytics.open_extract(extract) as con:
+            counts = analytics.monthly_counts(con, measure, scope)
+    else:
+        counts = Counter(str(f["month"]) for f in facts_for(measure, scope))
     return MonthlyView({(int(m[:4]), int(m[5:])): v for m, v in counts.items()}, {}, {})
 
 

@@ -23,6 +23,7 @@ from amparo.casework.interfaces import forms as f
 from amparo.casework.models import Consent, Task
 from amparo.lib.conflicts import EditConflict
 from amparo.people.domain import cases as case_domain
+from amparo.people.domain.export import may_export_cases
 from amparo.people.domain.queries import get_case_for, registering_agency_of
 from amparo.people.domain.search import search_persons
 from amparo.people.enums import CaseStatus
@@ -41,7 +42,8 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not roles_of(user) & CASEWORK_ROLES:
         raise Http404
-    return render(request, "web/casework/caseload.html", {"load": read_caseload(user)})
+    context = {"load": read_caseload(user), "can_export": may_export_cases(user)}
+    return render(request, "web/casework/caseload.html", context)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from amparo.accounts.http import AuthenticatedHttpRequest
+from amparo.stats.domain.downloads import record_download
 from amparo.stats.domain.queries import (
     all_series,
     latest_releases,
@@ -60,6 +61,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "scope": scope,
         "panels": exports.panels(release),
         "k": release.k,
+        "as_of": release.as_of,
         "query": request.GET.urlencode(),
         "own_flags": own_flags,
         "series": series,
@@ -91,13 +93,16 @@ def _regional_node(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def table_csv(request: AuthenticatedHttpRequest, table_id: str, flavour: str) -> HttpResponse:
-    _scope, release, form = _release(request)
+    scope, release, form = _release(request)
     if release is None:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
     table = next((t for t in release.tables if t.spec.id == table_id), None)
     if table is None or flavour not in {"csv", "hxl"}:
         raise Http404
     body = exports.to_csv(table, hxl=flavour == "hxl")
+    record_download(
+        actor=request.user, scope=scope, filters=release.filters, fmt=flavour, tables=[table_id]
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     suffix = "-hxl" if flavour == "hxl" else ""
     response["Content-Disposition"] = f'attachment; filename="{table_id}{suffix}.csv"'
@@ -111,6 +116,13 @@ def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
     context = {"scope_label": SCOPE_LABELS[scope.kind], "filters": release.filters}
     pdf = exports.to_pdf(release, context)
+    record_download(
+        actor=request.user,
+        scope=scope,
+        filters=release.filters,
+        fmt="pdf",
+        tables=[t.spec.id for t in release.tables],
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="amparo-statistics.pdf"'
     return response

@@ -6,6 +6,7 @@ amparo stats import FILE.json
 amparo stats import-series FILE.csv --name NAME [--vintage YYYY-MM]
 amparo stats surges --series NAME --format json
 amparo stats notify-surges
+amparo stats extract --out FILE.duckdb
 """
 
 import json
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
+from amparo.stats.domain.analytics import write_extract
 from amparo.stats.domain.exchange import check_period, export_aggregates, import_aggregates
 from amparo.stats.domain.notify import notify_surges
 from amparo.stats.domain.queries import surges_for
@@ -24,6 +26,7 @@ from amparo.stats.domain.scope import REGION, Scope
 from amparo.stats.domain.series import import_series
 from amparo.stats.domain.tables import DASHBOARD, DIMENSIONS_OF, Filters, TableSpec, build_release
 from amparo.stats.enums import Dimension, Measure
+from amparo.stats.routers import is_regional_node
 
 
 class Command(BaseCommand):
@@ -52,6 +55,10 @@ class Command(BaseCommand):
         surges.add_argument("--series", required=True)
         surges.add_argument("--format", default="json", choices=["json"])
         sub.add_parser("notify-surges", help="e-mail new flags to each country's focal points")
+        extract = sub.add_parser(
+            "extract", help="write the de-identified facts the dashboards count (DuckDB)"
+        )
+        extract.add_argument("--out", required=True, help="the file AMPARO_STATS_EXTRACT names")
         self._parser: ArgumentParser = parser
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -104,6 +111,13 @@ class Command(BaseCommand):
 
     def _notify_surges(self, options: dict[str, Any]) -> None:
         self.stdout.write(f"{notify_surges()} e-mails sent")
+
+    def _extract(self, options: dict[str, Any]) -> None:
+        if is_regional_node():
+            raise CommandError("a regional node holds no facts to extract")
+        report = write_extract(options["out"])
+        rows = ", ".join(f"{measure} {count}" for measure, count in report.rows.items())
+        self.stdout.write(f"wrote {options['out']} at {report.written_at}: {rows}")
 
 
 def _spec(measure: str, by: str) -> TableSpec:
