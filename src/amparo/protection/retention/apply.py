@@ -13,7 +13,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
@@ -95,6 +95,7 @@ def _due_training(rules: list[RetentionRule], now: dt.datetime) -> list[Due]:
     for rule in (r for r in rules if r.kind == "training"):
         cutoff = now - relativedelta(months=rule.after_months)
         kind = TRAINING_KINDS[rule.outcome]
+        rows: QuerySet[Any]
         if kind == "quiz-attempt":
             # An attempt waiting for its essays to be graded is still being worked on.
             rows = apps.get_model("training", "QuizAttempt").objects.filter(status="graded")
