@@ -83,7 +83,10 @@ def received_visible_to(user: User) -> QuerySet[ReceivedReferral]:
 
 def get_received_referral_for(user: User, received_id: int) -> ReceivedReferral:
     received = (
-        received_visible_to(user).select_related("envelope", "case").filter(pk=received_id).first()
+        received_visible_to(user)
+        .select_related("envelope", "case", "local_referral")
+        .filter(pk=received_id)
+        .first()
     )
     if received is None:
         raise Http404
