@@ -254,15 +254,7 @@ def erase_screening(due: Due, *, actor: Model | None) -> RetentionTombstone:
             "protocol": row.protocol_id,
             "status": row.status,
         }
-        tombstone = RetentionTombstone.objects.create(
-            kind="screening",
-            record_id=str(row.pk),
-            rule=due.rule.id,
-            action="erase",
-            aggregates=aggregates,
-        )
-        payload = {"rule": due.rule.id, "action": "erase", "tombstone": tombstone.pk}
-        record_event(AuditAction.RETENTION_APPLIED, actor=actor, subject=row, payload=payload)
+        tombstone = _erasure_recorded("screening", row, due.rule.id, aggregates, actor=actor)
         try:
             with transaction.atomic():
                 row.delete()
@@ -291,7 +283,7 @@ def erase_quiz_answers(due: Due, *, actor: Model | None) -> RetentionTombstone:
             "year": attempt.submitted_at.year,
             "answers": erased,
         }
-        return _training_tombstone(due, attempt, aggregates, actor=actor)
+        return _erasure_recorded(due.kind, attempt, due.rule.id, aggregates, actor=actor)
 
 
 def erase_practice_attempt(due: Due, *, actor: Model | None) -> RetentionTombstone:
@@ -304,22 +296,20 @@ def erase_practice_attempt(due: Due, *, actor: Model | None) -> RetentionTombsto
             attempt_model.objects.select_for_update().select_related("case").get(pk=due.record_id)
         )
         aggregates = {"practice_case": attempt.case.code, "year": attempt.submitted_at.year}
-        tombstone = _training_tombstone(due, attempt, aggregates, actor=actor)
+        tombstone = _erasure_recorded(due.kind, attempt, due.rule.id, aggregates, actor=actor)
         attempt.delete()
         return tombstone
 
 
-def _training_tombstone(
-    due: Due, row: Model, aggregates: dict[str, Any], *, actor: Model | None
+def _erasure_recorded(
+    kind: str, row: Model, rule: str, aggregates: dict[str, Any], *, actor: Model | None
 ) -> RetentionTombstone:
+    """The tombstone of a record about to be erased and its `retention.applied` audit event,
+    inside the caller's transaction (so they roll back with an erasure that fails)."""
     tombstone = RetentionTombstone.objects.create(
-        kind=due.kind,
-        record_id=str(row.pk),
-        rule=due.rule.id,
-        action="erase",
-        aggregates=aggregates,
+        kind=kind, record_id=str(row.pk), rule=rule, action="erase", aggregates=aggregates
     )
-    payload = {"rule": due.rule.id, "action": "erase", "tombstone": tombstone.pk}
+    payload = {"rule": rule, "action": "erase", "tombstone": tombstone.pk}
     record_event(AuditAction.RETENTION_APPLIED, actor=actor, subject=row, payload=payload)
     return tombstone
 
@@ -343,12 +333,7 @@ def _erase_pair(pair: Any, *, rule: str, actor: Model | None) -> RetentionTombst
         "merges": merges.count(),
         "merge_made_final": bool(in_force),
     }
-    tombstone = RetentionTombstone.objects.create(
-        kind="duplicate-pair", record_id=str(pair.pk), rule=rule, action="erase",
-        aggregates=aggregates,
-    )  # fmt: skip
-    payload = {"rule": rule, "action": "erase", "tombstone": tombstone.pk}
-    record_event(AuditAction.RETENTION_APPLIED, actor=actor, subject=pair, payload=payload)
+    tombstone = _erasure_recorded("duplicate-pair", pair, rule, aggregates, actor=actor)
     apps.get_model("people", "Person").objects.filter(pk__in=in_force).update(**PERSON_BLANKS)
     merges.delete()  # with the lists of cases and identifiers each merge moved
     type(pair).objects.filter(pk=pair.pk).delete()
