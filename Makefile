@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test test-fast lint fmt types messages compile-messages bench browser-deps python clean
+.PHONY: run test test-fast lint fmt types messages compile-messages bench browser-deps java-deps python clean
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -42,7 +42,13 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (the browser tests need /usr/bin/chromium)" >&2; exit 1; fi; }
 
-test: $(STAMP) compile-messages browser-deps
+# `amparo dedup link --engine spark` (and its test) runs Spark, which needs Java 17 or newer.
+java-deps:
+	@command -v java >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	  else echo "Java is missing: run 'sudo apt-get install openjdk-17-jre-headless' (the Spark engine's test needs it)" >&2; exit 1; fi; }
+
+test: $(STAMP) compile-messages browser-deps java-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-fast: $(STAMP) compile-messages
