@@ -136,9 +136,16 @@ def _candidates(visible: QuerySet[Case], query: PersonQuery) -> dict[int, set[st
     return shared
 
 
-def _score(query: PersonQuery, person: Person, kinds: set[str]) -> tuple[int, list[str]]:
+def _score(query: PersonQuery, person: Person, kinds: set[str]) -> tuple[int, list[str], float]:
+    """The score shown (0-100), its reasons, and the weight of all the evidence together.
+
+    The score is the strongest single sign; the weight adds them up (a shared document, a
+    shared phone, the same birth year, the name's similarity) and orders matches of equal
+    score, so that among many persons of a common name the one who also shares the document
+    or the phone comes first."""
     reasons: list[str] = []
     score = 0
+    weight = 4.0 * (IdentifierKind.DOCUMENT in kinds) + 2.0 * (IdentifierKind.PHONE in kinds)
     if IdentifierKind.DOCUMENT in kinds:
         score = 100
         reasons.append(_("Same identity document number."))
@@ -150,12 +157,14 @@ def _score(query: PersonQuery, person: Person, kinds: set[str]) -> tuple[int, li
         any_order = fuzz.token_set_ratio(comparable(query.full_name), comparable(person.full_name))
         similarity = int(max(ordered, any_order))
         score = max(score, similarity)
+        weight += (ordered + any_order) / 200
         if similarity >= MIN_SCORE:
             reasons.append(_("Name %(percent)s%% similar.") % {"percent": similarity})
         if any_order > ordered + 10:
             reasons.append(_("The same names in another order, or with a surname missing."))
     if query.birth_year and person.birth_year:
         gap = abs(query.birth_year - person.birth_year)
+        weight += 1.0 if gap == 0 else 0.5 if gap <= 2 else 0.0
         if gap == 0:
             reasons.append(_("Same birth year."))
         elif gap <= 2:
@@ -167,7 +176,7 @@ def _score(query: PersonQuery, person: Person, kinds: set[str]) -> tuple[int, li
             )
         else:
             score -= 15
-    return score, reasons
+    return score, reasons, weight
 
 
 def search_persons(user: User, query: PersonQuery, *, limit: int = 10) -> list[Match]:
@@ -179,14 +188,17 @@ def search_persons(user: User, query: PersonQuery, *, limit: int = 10) -> list[M
     shared = _candidates(visible, query)
     cases = visible.filter(person_id__in=shared.keys()).order_by("-opened_at")
     matches: dict[int, Match] = {}
+    weights: dict[int, float] = {}
     for case in cases:
         if case.person_id in matches:
             continue
-        score, reasons = _score(query, case.person, shared[case.person_id])
+        score, reasons, weight = _score(query, case.person, shared[case.person_id])
         if score >= MIN_SCORE:
             matches[case.person_id] = Match(
                 case=case, person=case.person, score=score, reasons=reasons
             )
-    ranked = sorted(matches.values(), key=lambda m: -m.score)[:limit]
+            weights[case.person_id] = weight
+    ordered = sorted(matches.values(), key=lambda m: (-m.score, -weights[m.person.pk]))
+    ranked = ordered[:limit]
     record_event(AuditAction.PERSONS_SEARCHED, actor=user, payload={"matches": len(ranked)})
     return ranked
