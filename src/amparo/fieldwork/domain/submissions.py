@@ -196,8 +196,7 @@ def import_submissions(
     `submit_screening` (its audit event and `screening.created` event included) and recorded
     as imported under its instance id, in the same transaction.
     """
-    works_cases = actor.memberships.filter(active=True, agency=agency, role__in=CASEWORK_ROLES)
-    if not works_cases.exists():
+    if not _works_cases_at(actor, agency):
         raise PermissionDenied("the actor has no casework role at this agency")
     if not may_submit_live_screenings(actor):
         raise PermissionDenied(_("Pass the identification module of the training programme first."))
@@ -266,9 +265,13 @@ def _submitter_actor(username: str, agency: Agency) -> User | str:
     values = {"user": username, "agency": agency.code}
     if user is None:
         return _("%(user)s is not an active Amparo user") % values
-    works_cases = user.memberships.filter(active=True, agency=agency, role__in=CASEWORK_ROLES)
-    if not works_cases.exists():
+    # The same two checks as `import_submissions` makes of a named importer.
+    if not _works_cases_at(user, agency):
         return _("%(user)s has no casework role at %(agency)s") % values
     if not may_submit_live_screenings(user):
         return _("%(user)s has not passed the identification module of the training") % values
     return user
+
+
+def _works_cases_at(user: User, agency: Agency) -> bool:
+    return user.memberships.filter(active=True, agency=agency, role__in=CASEWORK_ROLES).exists()
