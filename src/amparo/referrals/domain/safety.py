@@ -34,7 +34,8 @@ from amparo.casework.models import BestInterestsRecord
 from amparo.lib.datafiles import DataFileError, read_data_file
 from amparo.people.models import Case, Person
 from amparo.referrals.enums import ServedProfile, ServiceCategory
-from amparo.screening.models import ProfileDecision, Screening
+from amparo.screening.domain.queries import confirmed_profiles_by_case
+from amparo.screening.models import Screening
 
 P = ServedProfile
 
@@ -133,18 +134,7 @@ def person_records(person: Person) -> PersonRecords:
     """Read once what `feared_countries` and `facts_of` need: the screenings, the profile
     decisions (the latest decision on a code in a case wins) and the refoulement finding."""
     screenings = list(Screening.objects.filter(case__person=person).defer("result"))
-    decisions = (
-        ProfileDecision.objects.filter(screening__case__person=person, confirmed__isnull=False)
-        .order_by("decided_at", "id")
-        .values_list("screening__case_id", "code", "confirmed")
-    )
-    latest: dict[int, dict[str, bool]] = {}
-    for case_id, code, confirmed in decisions:
-        latest.setdefault(case_id, {})[code] = bool(confirmed)
-    profiles = {
-        case_id: [code for code, confirmed in codes.items() if confirmed]
-        for case_id, codes in latest.items()
-    }
+    profiles = confirmed_profiles_by_case(screening__case__person=person)
     risk = FactorFinding.objects.filter(
         assessment__case__person=person,
         mark=Mark.RISK,

@@ -84,15 +84,24 @@ def confirmed_profiles(case: Case) -> list[str]:
     The latest decision on a code wins: a profile confirmed at one screening and rejected at
     a later one (by a trained person, with a reason) is no longer listed.
     """
+    return confirmed_profiles_by_case(screening__case=case).get(case.pk, [])
+
+
+def confirmed_profiles_by_case(**screenings: object) -> dict[int, list[str]]:
+    """`confirmed_profiles` of every case of the screenings the lookups select (e.g.
+    `screening__case__person=person`), by case id, in one query."""
     decisions = (
-        ProfileDecision.objects.filter(screening__case=case, confirmed__isnull=False)
+        ProfileDecision.objects.filter(confirmed__isnull=False, **screenings)
         .order_by("decided_at", "id")
-        .values_list("code", "confirmed")
+        .values_list("screening__case_id", "code", "confirmed")
     )
-    latest: dict[str, bool] = {}
-    for code, confirmed in decisions:
-        latest[code] = bool(confirmed)
-    return [code for code, confirmed in latest.items() if confirmed]
+    latest: dict[int, dict[str, bool]] = {}
+    for case_id, code, confirmed in decisions:
+        latest.setdefault(case_id, {})[code] = bool(confirmed)
+    return {
+        case_id: [code for code, confirmed in codes.items() if confirmed]
+        for case_id, codes in latest.items()
+    }
 
 
 def _profile_codes_by_key(keys: set[str]) -> dict[str, str]:
