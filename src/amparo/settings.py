@@ -254,6 +254,11 @@ AMPARO_REQUIRE_TRAINING_FOR_SCREENING = env_bool("AMPARO_REQUIRE_TRAINING_FOR_SC
 AMPARO_STATS_K = env_int("AMPARO_STATS_K", 11, minimum=5)
 # A DuckDB extract of de-identified facts (`amparo stats extract`): the dashboards count there.
 AMPARO_STATS_EXTRACT = env_str("AMPARO_STATS_EXTRACT", "")
+# Optional differential privacy of published counts (OpenDP): epsilon spent per new release and
+# the total budget per agency, country and region. Both empty (the default): suppression only.
+# Checked when the stats app starts (`stats.domain.privacy.privacy_config`): positive numbers.
+AMPARO_STATS_DP_EPSILON = env_str("AMPARO_STATS_DP_EPSILON", "")
+AMPARO_STATS_DP_BUDGET = env_str("AMPARO_STATS_DP_BUDGET", "")
 AMPARO_NODE_KIND = env_str("AMPARO_NODE_KIND", "national")
 if AMPARO_NODE_KIND not in {"national", "regional"}:
     raise ImproperlyConfigured("AMPARO_NODE_KIND must be national or regional.")

@@ -7,3 +7,9 @@ class StatsConfig(AppConfig):
     label = "stats"
     verbose_name = _("Statistics")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # A wrong differential-privacy setting stops every process at start, naming it.
+        from amparo.stats.domain.privacy import privacy_config
+
+        privacy_config()

@@ -74,3 +74,4 @@ class StatsAuditAction(models.TextChoices):
     AGGREGATES_IMPORTED = "stats.aggregates_imported"
     DASHBOARD_DOWNLOADED = "stats.dashboard_downloaded"
     SURGE_NOTIFIED = "stats.surge_notified"
+    PRIVATE_RELEASE_PUBLISHED = "stats.private_release_published"

@@ -110,3 +110,60 @@ class SurgeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.period} {self.kind}"
+
+
+class PrivacyLedger(models.Model):
+    """The privacy budget spent so far in one unit: `region`, `country:MX` or `agency:<id>`.
+
+    A release with differential privacy charges every unit its scope covers (an agency scope
+    its agencies, a country scope its countries, the region the region), so a record is
+    charged in at most three ledgers: its agency's, its country's and the region's.
+    """
+
+    name = models.CharField(max_length=80, unique=True)
+    spent = models.DecimalField(max_digits=12, decimal_places=6, default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(spent__gte=0), name="privacy_ledger_spent_positive")
+        ]
+        verbose_name = _("privacy budget ledger")
+        verbose_name_plural = _("privacy budget ledgers")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.spent}"
+
+
+class PrivateRelease(models.Model):
+    """One release published with differential privacy: its noisy figures, drawn once.
+
+    Loading the same content again (same scope, filters, tables, k, epsilon and underlying
+    counts; `content_key` is a keyed digest of them) returns these figures and spends nothing:
+    drawing fresh noise each time would let anyone average the answers back to the true count.
+    `values` maps each published key (a JSON list of codes) to its value, null where suppressed.
+    """
+
+    content_key = models.CharField(max_length=64, unique=True)
+    scope_kind = models.CharField(max_length=10)
+    scope_members = models.JSONField(default=list)  # agency ids or country codes
+    filters = models.JSONField(default=dict)
+    tables = models.JSONField(default=list)  # [{"id", "rows", "columns"}] in release order
+    values = models.JSONField(default=dict)
+    k = models.PositiveSmallIntegerField()
+    mechanism = models.CharField(max_length=40)
+    epsilon = models.DecimalField(max_digits=12, decimal_places=6)
+    ledgers = models.JSONField(default=list)  # the ledger names this release was charged to
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(epsilon__gt=0), name="private_release_epsilon")
+        ]
+        verbose_name = _("private release")
+        verbose_name_plural = _("private releases")
+
+    def __str__(self) -> str:
+        return f"{self.scope_kind} {self.created_at:%Y-%m-%d %H:%M} eps={self.epsilon}"

@@ -3,24 +3,34 @@
 Nothing leaves this module unsuppressed: `build_release` counts, links every table of the
 release through their shared margins, runs `suppression.suppress` over all of them together and
 returns only published values (`None` where suppressed).
+
+When the deployment turns differential privacy on (`privacy.privacy_config`), the release is
+published with OpenDP's noise instead, drawn once per release content and kept, spending the
+scope's privacy budget (`privacy.py` says what each release spends and why no secondary
+suppression is needed there).
 """
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
-from amparo.stats.domain import analytics
-from amparo.stats.domain.facts import Fact, facts_for
+from amparo.accounts.models import User
+from amparo.people.enums import CaseStatus, Sex
+from amparo.referrals.enums import ReferralStatus, ServedProfile, ServiceCategory
+from amparo.screening.enums import UrgencyLevel
+from amparo.stats.domain import analytics, privacy
+from amparo.stats.domain.facts import NO_PROFILE, OTHER_PROFILE, Fact, facts_for
+from amparo.stats.domain.privacy import PrivacyConfig, PrivacyNote
 from amparo.stats.domain.scope import Scope
 from amparo.stats.domain.suppression import Grid, Key, suppress
+from amparo.stats.enums import AgeBand, DaysBand, Measure, YesNo
 from amparo.stats.enums import Dimension as Dim
-from amparo.stats.enums import Measure
 
 SUPPRESSION_CACHE_SECONDS = 24 * 3600
 
@@ -121,15 +131,20 @@ class PublishedTable:
     row_totals: dict[str, Cell] = field(default_factory=dict)
     column_totals: dict[str, Cell] = field(default_factory=dict)
     total: Cell = Cell(0)
+    privacy: PrivacyNote | None = None  # set when published with differential privacy
 
     def to_json(self) -> dict[str, Any]:
-        """The contract shape: cells, row and column totals, total; `value` null if suppressed."""
+        """The contract shape: cells, row and column totals, total; `value` null if suppressed.
+
+        With differential privacy on, a `privacy` key is added (mechanism, epsilon of this
+        release, budget spent and total); without it the shape is exactly the contract.
+        """
         rows, columns = self.spec.rows, self.spec.columns
         cells = [
             {rows: r, **({columns: c} if columns else {}), **_json(cell)}
             for (r, c), cell in self.cells.items()
         ]
-        return {
+        published = {
             "k": self.k,
             "cells": cells,
             "row_totals": [{rows: r, **_json(cell)} for r, cell in self.row_totals.items()],
@@ -138,6 +153,9 @@ class PublishedTable:
             else [],
             "total": _json(self.total),
         }
+        if self.privacy is not None:
+            published["privacy"] = self.privacy.to_json()
+        return published
 
     def published_values(self) -> list[int | None]:
         """Every number this table shows (for the checks that nothing is 1..k-1)."""
@@ -155,6 +173,7 @@ class Release:
     filters: Filters
     tables: list[PublishedTable]
     as_of: str = ""  # when the figures come from an extract: the moment it was written
+    privacy: PrivacyNote | None = None  # set when published with differential privacy
 
     def table(self, table_id: str) -> PublishedTable:
         return next(t for t in self.tables if t.spec.id == table_id)
@@ -180,7 +199,7 @@ def _count(facts: Iterable[Fact], spec: TableSpec) -> Counter[tuple[str, str]]:
 
 def _unit(spec: TableSpec) -> str:
     """Profiles are multi-valued: a table by profile counts (record, profile) pairs."""
-    return "pairs" if Dim.PROFILE in spec.by else "records"
+    return privacy.PAIRS if Dim.PROFILE in spec.by else privacy.RECORDS
 
 
 class _Layout:
@@ -204,9 +223,20 @@ class _Layout:
         return (*self.base, "total")
 
 
-def _add_table(grid: Grid, spec: TableSpec, counts: Counter[tuple[str, str]]) -> tuple:
-    rows = sorted({r for r, _c in counts})
-    columns = sorted({c for _r, c in counts}) if spec.columns else []
+Domain = Callable[[str, set[str]], set[str]]
+
+
+def _observed(dim: str, seen: set[str]) -> set[str]:
+    return seen
+
+
+def _add_table(
+    grid: Grid, spec: TableSpec, counts: Counter[tuple[str, str]], domain: Domain = _observed
+) -> tuple:
+    """Add one table's cells, margins and relations; `domain` says which rows and columns exist
+    (by default those counted; with differential privacy every public code, see `_public`)."""
+    rows = sorted(domain(spec.rows, {r for r, _c in counts}))
+    columns = sorted(domain(spec.columns, {c for _r, c in counts})) if spec.columns else []
     layout = _Layout(spec)
     grid.add(layout.total(), sum(counts.values()))
     for r in rows:
@@ -226,20 +256,47 @@ def _add_table(grid: Grid, spec: TableSpec, counts: Counter[tuple[str, str]]) ->
 
 
 def build_release(
-    scope: Scope, filters: Filters, specs: Sequence[TableSpec] = DASHBOARD, *, k: int | None = None
+    scope: Scope,
+    filters: Filters,
+    specs: Sequence[TableSpec] = DASHBOARD,
+    *,
+    k: int | None = None,
+    actor: User | None = None,
 ) -> Release:
-    """Count, suppress (primary and secondary, audited) and publish the tables together."""
+    """Count, suppress (primary and secondary, audited) and publish the tables together.
+
+    With differential privacy on, publish with noise instead (`private_release`): a release
+    never published before spends the scope's budget (`actor` is who asked, for the audit) and
+    is refused with `privacy.PrivacyBudgetSpent` once the budget is spent.
+    """
     k = k or stats_k()
+    config = privacy.privacy_config()
     extract = analytics.configured_extract()
+    as_of = ""
     if extract is not None:
         counts, as_of = extract_counts(extract, scope, filters, specs)
+    elif config is None:
+        facts = {
+            m: [f for f in facts_for(m, scope) if filters.keep(f)]
+            for m in {s.measure for s in specs}
+        }
+        return release_from_facts(facts, filters, specs, k=k)
+    else:
+        counts = live_counts(scope, filters, specs)
+    if config is not None:
+        release = private_release(scope, counts, filters, specs, k=k, config=config, actor=actor)
+    else:
         release = release_from_counts(counts, filters, specs, k=k)
-        release.as_of = as_of
-        return release
-    facts = {
-        m: [f for f in facts_for(m, scope) if filters.keep(f)] for m in {s.measure for s in specs}
-    }
-    return release_from_facts(facts, filters, specs, k=k)
+    release.as_of = as_of
+    return release
+
+
+def live_counts(
+    scope: Scope, filters: Filters, specs: Sequence[TableSpec]
+) -> dict[str, Counter[tuple[str, str]]]:
+    measures = {s.measure for s in specs}
+    facts = {m: [f for f in facts_for(m, scope) if filters.keep(f)] for m in measures}
+    return {spec.id: _count(facts[spec.measure], spec) for spec in specs}
 
 
 def extract_counts(
@@ -287,18 +344,105 @@ def release_from_counts(
     def cell(key: Key) -> Cell:
         return Cell(None if key in hidden else grid.values[key])
 
+    return Release(k, filters, _published_tables(specs, shapes, k, cell))
+
+
+def private_release(
+    scope: Scope,
+    counts: dict[str, Counter[tuple[str, str]]],
+    filters: Filters,
+    specs: Sequence[TableSpec],
+    *,
+    k: int,
+    config: PrivacyConfig,
+    actor: User | None,
+) -> Release:
+    """Publish the counts with differential privacy (`privacy.publish_privately`).
+
+    Rows and columns are every public code of their dimension, not only those counted: a row
+    that appeared only when someone was counted in it would say so whatever its noisy value.
+    """
+    grid = Grid()
+    domain = _public(scope, filters)
+    shapes = [_add_table(grid, spec, counts[spec.id], domain) for spec in specs]
+    layout = [
+        {"id": spec.id, "rows": rows, "columns": columns}
+        for spec, (rows, columns) in zip(specs, shapes, strict=True)
+    ]
+    values, note = privacy.publish_privately(
+        scope, asdict(filters), layout, grid, k=k, config=config, actor=actor
+    )
+    tables = _published_tables(specs, shapes, k, lambda key: Cell(values[privacy.plain(key)]))
+    for table in tables:
+        table.privacy = note
+    return Release(k, filters, tables, privacy=note)
+
+
+def _published_tables(
+    specs: Sequence[TableSpec], shapes: list[tuple], k: int, cell: Callable[[Key], Cell]
+) -> list[PublishedTable]:
     tables = []
     for spec, (rows, columns) in zip(specs, shapes, strict=True):
         layout = _Layout(spec)
         table = PublishedTable(spec, k, rows, columns, total=cell(layout.total()))
         for r in rows:
-            for c in columns or [""]:
+            for c in columns if spec.columns else [""]:
                 table.cells[(r, c)] = cell(layout.cell(r, c))
             table.row_totals[r] = cell(layout.row(r))
         for c in columns:
             table.column_totals[c] = cell(layout.column(c))
         tables.append(table)
-    return Release(k, filters, tables)
+    return tables
+
+
+# The codes each dimension can take, public whatever the data (country, agency and month are
+# the codes counted, widened by the scope and the filters: see docs/statistics.md).
+_CODES: dict[str, tuple[str, ...]] = {
+    Dim.PROFILE: (*ServedProfile.values, OTHER_PROFILE, NO_PROFILE),
+    Dim.SEX: tuple(Sex.values),
+    Dim.AGE_BAND: tuple(AgeBand.values),
+    Dim.URGENCY: tuple(UrgencyLevel.values),
+    Dim.STAGE: tuple(CaseStatus.values),
+    Dim.KIND: tuple(ServiceCategory.values),
+    Dim.OUTCOME: tuple(ReferralStatus.values),
+    Dim.DAYS_TO_ACCEPTANCE: tuple(DaysBand.values),
+    Dim.CROSS_BORDER: tuple(YesNo.values),
+    Dim.OVERDUE: tuple(YesNo.values),
+}
+
+
+def _public(scope: Scope, filters: Filters) -> Domain:
+    """The rows or columns a table with differential privacy shows for a dimension."""
+
+    def domain(dim: str, seen: set[str]) -> set[str]:
+        wanted = getattr(filters, dim, "") if dim in {"country", "sex", "age_band"} else ""
+        if wanted:  # the filter keeps only that code
+            return {wanted}
+        if dim == Dim.MONTH:
+            start, end = (
+                filters.start or min(seen, default=""),
+                filters.end or max(seen, default=""),
+            )
+            return set(_months(start, end))
+        if dim == Dim.COUNTRY:
+            return seen | set(scope.countries)
+        if dim == Dim.AGENCY:
+            return seen | {str(agency) for agency in scope.agencies}
+        return set(_CODES.get(dim, ())) | seen
+
+    return domain
+
+
+def _months(start: str, end: str) -> list[str]:
+    """Every month YYYY-MM from start to end (inclusive); none when either is unknown."""
+    if not start or not end or start > end:
+        return []
+    year, month = int(start[:4]), int(start[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= end:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def suppressed_keys(grid: Grid, k: int) -> set[Key]:

@@ -130,6 +130,7 @@ def panels(release: Release) -> list[dict[str, object]]:
 
 def to_pdf(release: Release, context: dict[str, object]) -> bytes:
     html = render_to_string(
-        "web/stats/report_pdf.html", {**context, "panels": panels(release), "k": release.k}
+        "web/stats/report_pdf.html",
+        {**context, "panels": panels(release), "k": release.k, "privacy": release.privacy},
     )
     return bytes(HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))]) or b"")

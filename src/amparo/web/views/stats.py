@@ -1,7 +1,9 @@
 """Statistics dashboards per role: charts, tables, CSV, HXL-tagged CSV and a PDF report.
 
 Every number comes from `stats.domain.tables.build_release`, already suppressed; the gate is
-`stats.domain.scope.get_scope_for` (404 for anyone without a statistics role or scope).
+`stats.domain.scope.get_scope_for` (404 for anyone without a statistics role or scope). With
+differential privacy on, a new release spends the scope's privacy budget; once it is spent the
+page, its downloads and its PDF answer 409 with the reason.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -10,6 +12,7 @@ from django.shortcuts import render
 
 from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.stats.domain.downloads import record_download
+from amparo.stats.domain.privacy import PrivacyBudgetSpent
 from amparo.stats.domain.queries import (
     all_series,
     latest_releases,
@@ -31,8 +34,19 @@ from amparo.stats.interfaces.received import regional_panels
 from amparo.stats.routers import is_regional_node
 
 
+class _Refused(Exception):
+    """No release for this request: the budget of differential privacy is spent."""
+
+    def __init__(self, scope: Scope, form: FilterForm, message: str) -> None:
+        super().__init__(message)
+        self.scope, self.form, self.message = scope, form, message
+
+
 def _release(request: AuthenticatedHttpRequest) -> tuple[Scope, Release | None, FilterForm]:
-    """The gate, the filters and the published release (None when a filter is wrong)."""
+    """The gate, the filters and the published release (None when a filter is wrong).
+
+    Raises `_Refused` when the release would be new and the privacy budget is spent.
+    """
     scopes = scopes_for(request.user)
     if not scopes:
         raise Http404
@@ -42,14 +56,21 @@ def _release(request: AuthenticatedHttpRequest) -> tuple[Scope, Release | None, 
     data = form.cleaned_data if request.GET else {}
     scope = get_scope_for(request.user, data.get("scope") or None)
     filters = form.filters() if request.GET else Filters()
-    return scope, build_release(scope, filters), form
+    try:
+        return scope, build_release(scope, filters, actor=request.user), form
+    except PrivacyBudgetSpent as refusal:
+        raise _Refused(scope, form, " ".join(refusal.messages)) from None
 
 
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if is_regional_node():
         return _regional_node(request)
-    scope, release, form = _release(request)
+    try:
+        scope, release, form = _release(request)
+    except _Refused as refused:
+        context = {"form": refused.form, "refused": refused.message}
+        return render(request, "web/stats/dashboard.html", context, status=409)
     if release is None:
         return render(request, "web/stats/dashboard.html", {"form": form}, status=400)
     own_flags = surges_for("node-screenings", scope)["flags"] if scope.kind != "agency" else []
@@ -62,6 +83,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "panels": exports.panels(release),
         "k": release.k,
         "as_of": release.as_of,
+        "privacy": release.privacy,
         "query": request.GET.urlencode(),
         "own_flags": own_flags,
         "series": series,
@@ -93,7 +115,10 @@ def _regional_node(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def table_csv(request: AuthenticatedHttpRequest, table_id: str, flavour: str) -> HttpResponse:
-    scope, release, form = _release(request)
+    try:
+        scope, release, form = _release(request)
+    except _Refused as refused:
+        return HttpResponse(refused.message, status=409, content_type="text/plain")
     if release is None:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
     table = next((t for t in release.tables if t.spec.id == table_id), None)
@@ -111,7 +136,10 @@ def table_csv(request: AuthenticatedHttpRequest, table_id: str, flavour: str) ->
 
 @login_required
 def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
-    scope, release, form = _release(request)
+    try:
+        scope, release, form = _release(request)
+    except _Refused as refused:
+        return HttpResponse(refused.message, status=409, content_type="text/plain")
     if release is None:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
     context = {"scope_label": SCOPE_LABELS[scope.kind], "filters": release.filters}
