@@ -43,10 +43,13 @@ def export_aggregates(period: str, *, actor: User | None) -> dict[str, Any]:
     the one inside the JWS counts).
 
     Effects: writes a `stats.aggregates_exported` audit
-    event (period and table count).
+    event (period and table count); with differential privacy on, a month never published
+    before spends the region's privacy budget (refused with `PrivacyBudgetSpent` once spent).
     """
     check_period(period)
-    release = build_release(Scope(REGION), Filters(start=period, end=period), DASHBOARD)
+    release = build_release(
+        Scope(REGION), Filters(start=period, end=period), DASHBOARD, actor=actor
+    )
     node = identity.this_node()
     payload = {
         "format": FORMAT,
