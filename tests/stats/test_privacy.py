@@ -2,9 +2,11 @@
 release content and kept, a budget per scope that refuses new releases once spent, nothing
 between 1 and k-1, and nothing changed while it is off (the default)."""
 
+import functools
 import json
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
@@ -13,6 +15,7 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client, override_settings
 
 from amparo.accounts.models import User
@@ -328,3 +331,39 @@ def test_the_refusal_names_what_is_spent_and_spends_nothing() -> None:
     assert PrivateRelease.objects.count() == 1
     assert _values(_private(counts, epsilon="1", budget="1"))  # the old release is still served
     assert math.isclose(float(PrivacyLedger.objects.get(name="region").spent), 1.0)
+
+
+def _in_threads(work: list[Callable[[], object]]) -> list[object]:
+    """Run each call in its own thread and database session; results or raised errors."""
+    results: list[object] = [None] * len(work)
+
+    def run(i: int) -> None:
+        try:
+            results[i] = work[i]()
+        except Exception as error:  # reported to the test
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_never_draw_twice_nor_overspend() -> None:
+    counts = _big_counts()
+    same = _in_threads([lambda: _values(_private(counts, budget="2"))] * 4)
+    assert all(result == same[0] for result in same)
+    assert PrivateRelease.objects.count() == 1
+
+    others = [counts + Counter({("2024-01", "MX"): n}) for n in range(1, 5)]
+    results = _in_threads([functools.partial(_private, c, budget="2") for c in others])
+    refused = [r for r in results if isinstance(r, privacy.PrivacyBudgetSpent)]
+    assert len(refused) == 3  # the ledger had 1 left: one new release, three refused
+    assert PrivateRelease.objects.count() == 2
+    assert PrivacyLedger.objects.get(name="region").spent == Decimal(2)
