@@ -78,6 +78,11 @@ class PrivacyConfig:
     budget: Decimal  # total of each ledger
 
 
+def figure(value: Decimal) -> str:
+    """An epsilon as people write it: 10, 0.5 (never 1E+1 nor 0.500000)."""
+    return format(value.normalize(), "f")
+
+
 @dataclass(frozen=True)
 class PrivacyNote:
     """What a page, a download or the CLI says about a release published with noise."""
@@ -87,6 +92,15 @@ class PrivacyNote:
     budget_spent: Decimal  # spent so far in the most spent ledger of the scope
     budget_total: Decimal
     published_at: dt.datetime
+
+    @property
+    def figures(self) -> dict[str, str]:
+        """Epsilon, spent and total as the page writes them (0.5, 10)."""
+        return {
+            "epsilon": figure(self.epsilon),
+            "spent": figure(self.budget_spent),
+            "total": figure(self.budget_total),
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -310,8 +324,8 @@ def _spend(
                 "are still shown."
             )
             % {
-                "spent": max(ledger.spent for ledger in short).normalize(),
-                "total": config.budget.normalize(),
+                "spent": figure(max(ledger.spent for ledger in short)),
+                "total": figure(config.budget),
             },
             code="privacy_budget_spent",
         )
