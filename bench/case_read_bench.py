@@ -34,6 +34,11 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="also print where 100 requests spend their time"
     )
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="keep Python's default collector settings instead of the server's (amparo.wsgi)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("AMPARO_AUDIT_KEY", "b" * 43 + "=")  # a throwaway key, like the others
     print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -68,6 +73,10 @@ def main() -> None:
 
     client = Client()
     client.force_login(user)
+    if not args.default_gc:  # as the server does once the application is loaded
+        from amparo.lib.runtime import tune_garbage_collector
+
+        tune_garbage_collector()
     rng = random.Random(1)
     for _ in range(20):  # warm-up
         client.get(f"/cases/{rng.choice(ids)}/")
@@ -92,8 +101,9 @@ def main() -> None:
 
     report = verify_chain()
     print(f"audit chain after the run: intact={report.intact}, {report.checked} events")
+    gc_mode = "default collector" if args.default_gc else "collector tuned as the server's"
     print(
-        f"audited case-page read on {engine} with {args.cases} cases "
+        f"audited case-page read on {engine} ({gc_mode}) with {args.cases} cases "
         f"({args.full} with consent, plan and tasks): {percentiles(samples)}"
     )
 

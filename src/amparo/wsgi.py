@@ -21,3 +21,7 @@ try:
 except KeyRingError as exc:
     sys.stderr.write(f"Amparo cannot start: {exc}\n")
     raise SystemExit(3) from None
+
+from amparo.lib.runtime import tune_garbage_collector  # noqa: E402
+
+tune_garbage_collector()

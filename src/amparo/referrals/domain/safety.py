@@ -31,10 +31,11 @@ from amparo.assessment.models import FactorFinding
 from amparo.casework.domain.consent import valid_basis_for
 from amparo.casework.enums import BestInterestsKind, ConsentPurpose, LegalBasis
 from amparo.casework.models import BestInterestsRecord
+from amparo.lib.batch import fetch_together
 from amparo.lib.datafiles import DataFileError, read_data_file
 from amparo.people.models import Case, Person
 from amparo.referrals.enums import ServedProfile, ServiceCategory
-from amparo.screening.domain.queries import confirmed_profiles_by_case
+from amparo.screening.domain.queries import latest_confirmed, profile_decisions
 from amparo.screening.models import Screening
 
 P = ServedProfile
@@ -132,15 +133,18 @@ class PersonRecords:
 
 def person_records(person: Person) -> PersonRecords:
     """Read once what `feared_countries` and `facts_of` need: the screenings, the profile
-    decisions (the latest decision on a code in a case wins) and the refoulement finding."""
-    screenings = list(Screening.objects.filter(case__person=person).defer("result"))
-    profiles = confirmed_profiles_by_case(screening__case__person=person)
-    risk = FactorFinding.objects.filter(
-        assessment__case__person=person,
-        mark=Mark.RISK,
-        factor_key=FactorFinding.key_of(_FEAR_FACTOR),
-    ).exists()
-    return PersonRecords(person, screenings, profiles, risk)
+    decisions (the latest decision on a code in a case wins) and the refoulement finding,
+    in one round trip to PostgreSQL (`fetch_together`)."""
+    screenings, decisions, risk = fetch_together(
+        Screening.objects.filter(case__person=person).defer("result"),
+        profile_decisions(screening__case__person=person),
+        FactorFinding.objects.filter(
+            assessment__case__person=person,
+            mark=Mark.RISK,
+            factor_key=FactorFinding.key_of(_FEAR_FACTOR),
+        ).values_list("pk", flat=True)[:1],
+    )
+    return PersonRecords(person, screenings, latest_confirmed(decisions), bool(risk))
 
 
 def feared_countries(person: Person, records: PersonRecords | None = None) -> frozenset[str]:

@@ -1,5 +1,7 @@
 """Named reads of screenings, and the one access gate for a screening."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -90,11 +92,22 @@ def confirmed_profiles(case: Case) -> list[str]:
 def confirmed_profiles_by_case(**screenings: object) -> dict[int, list[str]]:
     """`confirmed_profiles` of every case of the screenings the lookups select (e.g.
     `screening__case__person=person`), by case id, in one query."""
-    decisions = (
+    return latest_confirmed(profile_decisions(**screenings))
+
+
+def profile_decisions(**screenings: object) -> QuerySet[ProfileDecision, tuple[int, str, bool]]:
+    """The profile decisions of the screenings the lookups select, oldest first, as
+    (case id, code, confirmed): `latest_confirmed` reads them (a caller may read this query
+    together with others, `amparo.lib.batch`)."""
+    return (
         ProfileDecision.objects.filter(confirmed__isnull=False, **screenings)
         .order_by("decided_at", "id")
         .values_list("screening__case_id", "code", "confirmed")
     )
+
+
+def latest_confirmed(decisions: Iterable[tuple[int, str, bool]]) -> dict[int, list[str]]:
+    """The confirmed codes by case id: the latest decision on a code in a case wins."""
     latest: dict[int, dict[str, bool]] = {}
     for case_id, code, confirmed in decisions:
         latest.setdefault(case_id, {})[code] = bool(confirmed)

@@ -9,8 +9,9 @@ from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import Country, User
 from amparo.casework.domain.lifecycle import ALLOWED
 from amparo.casework.enums import ApprovalDecision, ClosureReason, TaskStatus
-from amparo.casework.models import CasePlan
+from amparo.casework.models import CasePlan, Goal, PlanAction
 from amparo.casework.rules import is_supervisor_of
+from amparo.lib.batch import fetch_together
 from amparo.people.domain.cases import list_cases, read_case
 from amparo.people.domain.queries import get_case_for, person_fields_for
 from amparo.people.enums import CaseStatus
@@ -36,15 +37,30 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 
 
 def case_page_context(user: User, case: Case) -> dict[str, object]:
-    """Everything the case page shows, read in a fixed number of queries.
+    """Everything the case page shows, in two round trips to PostgreSQL (`fetch_together`).
 
     The person's screenings, profile decisions and refoulement finding are read once
-    (`person_records`) for the "do not contact" box, the profiles and the screenings list.
+    (`person_records`) for the "do not contact" box, the profiles and the screenings list;
+    the rest of the page (plan, consents, tasks, approvals, notes, referrals and the names of
+    the countries not to contact) does not depend on anything else, so it is read together.
     """
-    plan = CasePlan.objects.filter(case=case).prefetch_related("goals__actions").first()
     person = person_fields_for(user, case)
     records = person_records(case.person)
     feared = feared_countries(case.person, records)
+    plans, goals, actions, consents, tasks, approvals, notes, referrals, do_not_contact = (
+        fetch_together(
+            CasePlan.objects.filter(case=case)[:1],
+            Goal.objects.filter(plan__case=case),
+            PlanAction.objects.filter(goal__plan__case=case),
+            case.consents.select_related("recipient"),
+            case.tasks.filter(status=TaskStatus.OPEN),
+            case.approvals.filter(decision=ApprovalDecision.PENDING),
+            case.notes.all()[:5],
+            case.referrals.select_related("receiving_agency"),
+            # Read as part of the case page, whose reading the page's own audit event records.
+            Country.objects.filter(code__in=feared).order_by("code"),
+        )
+    )
     return {
         "case": case,
         "person": person.values,
@@ -52,19 +68,17 @@ def case_page_context(user: User, case: Case) -> dict[str, object]:
         "next_stages": [
             (code, CaseStatus(code).label) for code in sorted(ALLOWED.get(case.status, ()))
         ],
-        "consents": list(case.consents.select_related("recipient")),
-        "tasks": list(case.tasks.filter(status=TaskStatus.OPEN)),
-        "plan": plan,
-        "pending_approvals": list(case.approvals.filter(decision=ApprovalDecision.PENDING)),
-        "notes": list(case.notes.all()[:5]),
-        "referrals": list(case.referrals.select_related("receiving_agency")),
+        "consents": consents,
+        "tasks": tasks,
+        "plan": plans[0] if plans else None,
+        "plan_goals": [(goal, [a for a in actions if a.goal_id == goal.pk]) for goal in goals],
+        "pending_approvals": approvals,
+        "notes": notes,
+        "referrals": referrals,
         # The page lists each screening's date and urgency only: not its decisions.
         "screenings": records.screenings_of(case),
         "profiles": records.profiles_of(case) if "profiles" in person else [],
-        # Read as part of the case page, whose reading the page's own audit event records.
-        "do_not_contact": list(Country.objects.filter(code__in=feared).order_by("code"))
-        if feared
-        else [],
+        "do_not_contact": do_not_contact,
         "is_child": is_child(case.person),
         "is_supervisor": is_supervisor_of(user, case),
         "closure_reason": ClosureReason(case.closure_reason).label if case.closure_reason else "",
