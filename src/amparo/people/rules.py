@@ -10,6 +10,8 @@ from amparo.accounts.models import Membership, User
 from amparo.people.enums import Sensitivity
 
 _OWN_CASE_ROLES = frozenset({Role.FRONT_LINE_OFFICER, Role.CASE_MANAGER})
+# Who may download the caseload as a file: a supervisor, for the agency's cases.
+_EXPORT_ROLES = frozenset({Role.SUPERVISOR})
 
 
 def membership_case_filter(membership: Membership) -> Q | None:
@@ -100,3 +102,10 @@ def fields_with(labels: frozenset[Sensitivity]) -> frozenset[str]:
     return frozenset(
         name for name, label in FIELD_SENSITIVITY.items() if label is None or label in labels
     )
+
+
+def may_export_cases(user: User) -> bool:
+    """A download of cases (`people.domain.export`) needs an active exporting membership."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return any(m.active and m.role in _EXPORT_ROLES for m in user.memberships.all())

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from amparo.accounts.enums import Role
 from amparo.accounts.models import User
 from amparo.people.domain.queries import PERSON_FIELDS, cases_visible_to
 from amparo.people.models import Case
@@ -19,7 +18,6 @@ from amparo.people.rules import fields_with, labels_for
 from amparo.protection.domain.audit import record_event
 from amparo.protection.enums import AuditAction
 
-EXPORT_ROLES = frozenset({Role.SUPERVISOR})
 CASE_COLUMNS = ("reference", "agency", "country", "status", "opened_on", "closed_on")
 
 
@@ -39,12 +37,6 @@ class ExportFilters:
             )
             if value
         }
-
-
-def may_export_cases(user: User) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return any(m.active and m.role in EXPORT_ROLES for m in user.memberships.all())
 
 
 def person_columns(user: User) -> tuple[str, ...]:

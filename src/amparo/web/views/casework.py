@@ -23,12 +23,12 @@ from amparo.casework.interfaces import forms as f
 from amparo.casework.models import Consent, Task
 from amparo.lib.conflicts import EditConflict
 from amparo.people.domain import cases as case_domain
-from amparo.people.domain.export import may_export_cases
 from amparo.people.domain.queries import get_case_for, registering_agency_of
 from amparo.people.domain.search import search_persons
 from amparo.people.enums import CaseStatus
 from amparo.people.interfaces.forms import PersonForm, SearchForm
 from amparo.people.models import Case
+from amparo.people.rules import may_export_cases
 
 
 def _apply_errors(form: Form, error: ValidationError) -> None:

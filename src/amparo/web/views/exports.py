@@ -13,12 +13,12 @@ from amparo.accounts.models import User
 from amparo.people.domain.export import (
     ExportFilters,
     cases_to_export,
-    may_export_cases,
     person_columns,
     record_case_export,
 )
 from amparo.people.enums import CaseStatus
 from amparo.people.interfaces.case_csv import stream_cases_csv
+from amparo.people.rules import may_export_cases
 
 
 def _date(request: AuthenticatedHttpRequest, name: str) -> dt.date | None:
