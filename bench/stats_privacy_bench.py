@@ -56,7 +56,14 @@ def main() -> None:
 
         def private(counts=counts, filters=filters):  # type: ignore[no-untyped-def]
             return private_release(
-                Scope(REGION), counts, filters, DASHBOARD, k=11, config=config, actor=None
+                Scope(REGION),
+                counts,
+                filters,
+                DASHBOARD,
+                k=11,
+                config=config,
+                actor=None,
+                edition="day:bench",
             )
 
         start = time.perf_counter()

@@ -43,6 +43,7 @@ from amparo.stats.domain.tables import (
 )
 from amparo.stats.enums import StatsAuditAction
 from amparo.stats.models import PrivacyLedger, PrivateRelease
+from tests.conftest import make_case
 
 K = 11
 DP_ON = {"AMPARO_STATS_DP_EPSILON": "1", "AMPARO_STATS_DP_BUDGET": "10"}
@@ -74,11 +75,21 @@ def _big_counts() -> Counter[tuple[str, str]]:
 
 
 def _private(
-    counts: Counter[tuple[str, str]], epsilon: str = "1", budget: str = "100"
+    counts: Counter[tuple[str, str]],
+    epsilon: str = "1",
+    budget: str = "100",
+    edition: str = "day:2026-12-01",
 ) -> PublishedTable:
     config = PrivacyConfig(Decimal(epsilon), Decimal(budget))
     release = private_release(
-        Scope(REGION), {BY_MONTH.id: counts}, Filters(), [BY_MONTH], k=K, config=config, actor=None
+        Scope(REGION),
+        {BY_MONTH.id: counts},
+        Filters(),
+        [BY_MONTH],
+        k=K,
+        config=config,
+        actor=None,
+        edition=edition,
     )
     return release.tables[0]
 
@@ -180,7 +191,7 @@ def test_no_noisy_value_between_one_and_k_minus_one_is_ever_published() -> None:
         }
     )
     for attempt in range(5):
-        table = _private(small + Counter({("2025-01", "GT"): attempt}))
+        table = _private(small, edition=f"day:2026-12-0{attempt + 1}")
         values = _values(table)
         assert [v for v in values if v is not None and 0 < v < K] == []
         assert [v for v in values if v is not None and v < 0] == []
@@ -215,24 +226,31 @@ def test_the_release_is_split_across_its_queries_with_the_profile_sensitivity() 
 
 
 @pytest.mark.django_db
-def test_the_same_content_returns_the_same_figures_and_spends_once() -> None:
+def test_the_same_release_gives_the_same_figures_spends_once_and_hides_new_data() -> None:
     counts = _big_counts()
     first, second = _private(counts), _private(counts)
     assert _values(first) == _values(second)
     assert PrivateRelease.objects.count() == 1
     assert PrivacyLedger.objects.get(name="region").spent == Decimal(1)
-    changed = _private(counts + Counter({("2024-01", "MX"): 1}))  # the data moved: a new release
+    # The data moved within the same edition: the published release, nothing new (a new
+    # release would tell, without noise, that someone joined the group).
+    moved = _private(counts + Counter({("2024-01", "MX"): 1}))
+    assert _values(moved) == _values(first)
+    assert PrivateRelease.objects.count() == 1
+    # The next day (or the next extract) is a new release: new noise, spent again.
+    changed = _private(counts, edition="day:2026-12-02")
     assert _values(changed) != _values(first)
     assert PrivacyLedger.objects.get(name="region").spent == Decimal(2)
     assert AuditEvent.objects.filter(action=StatsAuditAction.PRIVATE_RELEASE_PUBLISHED).count() == 2
 
 
 def test_the_dashboard_twice_shows_identical_figures_spends_once_and_shows_the_budget(
-    login: Callable[[User], Client], analyst: User, cases: list[Case]
+    login: Callable[[User], Client], analyst: User, cases: list[Case], mx_caseworker: User
 ) -> None:
     client = login(analyst)
     with override_settings(**DP_ON):
         first = client.get("/stats/")
+        make_case(actor=mx_caseworker, agency_code="mx-oim", given="Mxlate", surname="Synth")
         second = client.get("/stats/")
         csv_one = client.get("/stats/cases_by_stage_and_age.csv").content
         csv_two = client.get("/stats/cases_by_stage_and_age.csv").content
@@ -326,9 +344,9 @@ def test_once_the_budget_is_spent_new_releases_are_refused_everywhere_and_old_on
 def test_the_refusal_names_what_is_spent_and_spends_nothing() -> None:
     counts = _big_counts()
     _private(counts, epsilon="5", budget="10")
-    _private(counts + Counter({("2024-01", "MX"): 2}), epsilon="5", budget="10")
+    _private(counts, epsilon="5", budget="10", edition="day:2026-12-02")
     with pytest.raises(privacy.PrivacyBudgetSpent, match=r"spent \(10 of 10\)"):
-        _private(counts + Counter({("2024-01", "MX"): 1}), epsilon="5", budget="10")
+        _private(counts, epsilon="5", budget="10", edition="day:2026-12-03")
     assert PrivateRelease.objects.count() == 2
     assert _values(_private(counts, epsilon="5", budget="10"))  # old releases are still served
     assert math.isclose(float(PrivacyLedger.objects.get(name="region").spent), 10.0)
@@ -362,8 +380,10 @@ def test_concurrent_requests_never_draw_twice_nor_overspend() -> None:
     assert all(result == same[0] for result in same)
     assert PrivateRelease.objects.count() == 1
 
-    others = [counts + Counter({("2024-01", "MX"): n}) for n in range(1, 5)]
-    results = _in_threads([functools.partial(_private, c, budget="2") for c in others])
+    days = [f"day:2026-12-0{n}" for n in range(2, 6)]
+    results = _in_threads(
+        [functools.partial(_private, counts, budget="2", edition=d) for d in days]
+    )
     refused = [r for r in results if isinstance(r, privacy.PrivacyBudgetSpent)]
     assert len(refused) == 3  # the ledger had 1 left: one new release, three refused
     assert PrivateRelease.objects.count() == 2

@@ -139,16 +139,18 @@ class PrivacyLedger(models.Model):
 class PrivateRelease(models.Model):
     """One release published with differential privacy: its noisy figures, drawn once.
 
-    Loading the same content again (same scope, filters, tables, k, epsilon and underlying
-    counts; `content_key` is a keyed digest of them) returns these figures and spends nothing:
-    drawing fresh noise each time would let anyone average the answers back to the true count.
-    `values` maps each published key (a JSON list of codes) to its value, null where suppressed.
+    Asking again for the same release (same scope, filters, tables, k, epsilon and edition:
+    the extract counted, or the day when counting live; `content_key` is a keyed digest of
+    them, never of the counts) returns these figures and spends nothing: drawing fresh noise
+    each time would let anyone average the answers back to the true count. `values` maps each
+    published key (a JSON list of codes) to its value, null where suppressed.
     """
 
     content_key = models.CharField(max_length=64, unique=True)
     scope_kind = models.CharField(max_length=10)
     scope_members = models.JSONField(default=list)  # agency ids or country codes
     filters = models.JSONField(default=dict)
+    edition = models.CharField(max_length=60)  # "extract:<written at>" or "day:<YYYY-MM-DD>"
     tables = models.JSONField(default=list)  # [{"id", "rows", "columns"}] in release order
     values = models.JSONField(default=dict)
     k = models.PositiveSmallIntegerField()

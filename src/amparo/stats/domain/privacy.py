@@ -29,12 +29,16 @@ What one release spends (its epsilon, split across its queries):
 The unit of privacy is the record counted (a screening, a case, a referral, a certificate, a
 trained staff member). A person behind m records of the release is protected at m x epsilon.
 
-The noise is drawn once per release content and kept (`PrivateRelease`): loading the same page
-again returns the same figures and spends nothing, since fresh noise on every load would let
-anyone average it away. Each new release is charged to the ledgers of its scope (every agency,
-every country, or the region): a record is thus charged in its agency's, its country's and
-the region's ledger, at most three times the budget in all. Once a ledger cannot pay, new
-releases of that scope are refused; the releases already made are still served.
+The noise is drawn once per release and kept (`PrivateRelease`): loading the same page again
+returns the same figures and spends nothing, since fresh noise on every load would let anyone
+average it away. A release is named by its scope, filters, tables, k, epsilon and *edition*
+(the extract it counts from, or the day when counting the live tables), never by the counts:
+if a change in the data made a new release, whether the figures changed would tell, exactly
+and without noise, that someone was added to the filtered group. Each new release is charged
+to the ledgers of its scope (every agency, every country, or the region): a record is thus
+charged in its agency's, its country's and the region's ledger, at most three times the budget
+in all. Once a ledger cannot pay, new releases of that scope are refused; the releases already
+made are still served.
 """
 
 import datetime as dt
@@ -168,14 +172,13 @@ def content_key(
     scope: Scope,
     filters: dict[str, str],
     tables: Sequence[str],
-    grid: Grid,
+    edition: str,
     k: int,
     config: PrivacyConfig,
 ) -> str:
-    """A keyed digest of everything the release depends on, the true counts included.
+    """What names a release: everything it is asked for, and its edition; never the counts.
 
-    Keyed (HMAC under the secret key) so the stored digest cannot be used to test guesses of
-    the true counts.
+    A digest (HMAC under the secret key, a fixed length for the unique index).
     """
     content = repr(
         (
@@ -184,9 +187,9 @@ def content_key(
             sorted(scope.countries),
             sorted(filters.items()),
             list(tables),
+            edition,
             k,
             str(config.epsilon),
-            sorted((plain(key), value) for key, value in grid.values.items()),
         )
     )
     secret = str(settings.SECRET_KEY).encode()
@@ -260,28 +263,42 @@ def _decode(values: dict[str, int | None]) -> dict[tuple[str, ...], int | None]:
     return {tuple(json.loads(name)): value for name, value in values.items()}
 
 
+@dataclass(frozen=True)
+class PrivateFigures:
+    """A published release: each table's rows and columns, its values by `plain` key."""
+
+    tables: list[dict[str, Any]]  # [{"id", "rows", "columns"}] in release order
+    values: dict[tuple[str, ...], int | None]
+    note: PrivacyNote
+
+
 def publish_privately(
     scope: Scope,
     filters: dict[str, str],
+    edition: str,
     tables: list[dict[str, Any]],
     grid: Grid,
     *,
     k: int,
     config: PrivacyConfig,
     actor: User | None,
-) -> tuple[dict[tuple[str, ...], int | None], PrivacyNote]:
-    """The published values (by `plain` key) of this release content: stored, or new ones.
+) -> PrivateFigures:
+    """The figures of this release: stored ones, or new ones drawn from `grid` (the counts laid
+    out as `tables` says).
 
-    Effects: when the content was never published, charges `config.epsilon` to every ledger
+    Effects: when the release was never published, charges `config.epsilon` to every ledger
     of the scope (refusing with PrivacyBudgetSpent when one cannot pay), draws the noise, stores
     the published values and writes a `stats.private_release_published` audit event, in one
-    transaction with the ledgers locked; otherwise reads only.
+    transaction with the ledgers locked; otherwise reads only. A stored release is returned as
+    it was published, even when the counts have moved since (same edition).
     """
-    key = content_key(scope, filters, [t["id"] for t in tables], grid, k, config)
+    key = content_key(scope, filters, [t["id"] for t in tables], edition, k, config)
     names = ledger_names(scope)
     release = PrivateRelease.objects.filter(content_key=key).first()
     if release is None:
-        release = _spend(key, scope, filters, tables, grid, k=k, config=config, actor=actor)
+        release = _spend(
+            key, scope, filters, edition, tables, grid, k=k, config=config, actor=actor
+        )
     spent = PrivacyLedger.objects.filter(name__in=names).values_list("spent", flat=True)
     note = PrivacyNote(
         mechanism=release.mechanism,
@@ -290,7 +307,7 @@ def publish_privately(
         budget_total=config.budget,
         published_at=release.created_at,
     )
-    return _decode(release.values), note
+    return PrivateFigures(release.tables, _decode(release.values), note)
 
 
 @transaction.atomic
@@ -298,6 +315,7 @@ def _spend(
     key: str,
     scope: Scope,
     filters: dict[str, str],
+    edition: str,
     tables: list[dict[str, Any]],
     grid: Grid,
     *,
@@ -335,6 +353,7 @@ def _spend(
         scope_kind=scope.kind,
         scope_members=sorted(str(m) for m in (*scope.agencies, *scope.countries)),
         filters=filters,
+        edition=edition,
         tables=tables,
         values={_encode(name): value for name, value in values.items()},
         k=k,
@@ -352,6 +371,7 @@ def _spend(
         subject=release,
         payload={
             "scope": scope.kind,
+            "edition": edition,
             "ledgers": names,
             "epsilon": str(config.epsilon),
             "queries": len(queries(grid)),

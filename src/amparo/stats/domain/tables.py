@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from amparo.accounts.models import User
 from amparo.people.enums import CaseStatus, Sex
@@ -284,7 +285,10 @@ def build_release(
     else:
         counts = live_counts(scope, filters, specs)
     if config is not None:
-        release = private_release(scope, counts, filters, specs, k=k, config=config, actor=actor)
+        edition = f"extract:{as_of}" if extract is not None else f"day:{timezone.localdate()}"
+        release = private_release(
+            scope, counts, filters, specs, k=k, config=config, actor=actor, edition=edition
+        )
     else:
         release = release_from_counts(counts, filters, specs, k=k)
     release.as_of = as_of
@@ -356,8 +360,10 @@ def private_release(
     k: int,
     config: PrivacyConfig,
     actor: User | None,
+    edition: str,
 ) -> Release:
-    """Publish the counts with differential privacy (`privacy.publish_privately`).
+    """Publish the counts with differential privacy (`privacy.publish_privately`), or return
+    the release of this edition already published.
 
     Rows and columns are every public code of their dimension, not only those counted: a row
     that appeared only when someone was counted in it would say so whatever its noisy value.
@@ -369,13 +375,19 @@ def private_release(
         {"id": spec.id, "rows": rows, "columns": columns}
         for spec, (rows, columns) in zip(specs, shapes, strict=True)
     ]
-    values, note = privacy.publish_privately(
-        scope, asdict(filters), layout, grid, k=k, config=config, actor=actor
+    figures = privacy.publish_privately(
+        scope, asdict(filters), edition, layout, grid, k=k, config=config, actor=actor
     )
-    tables = _published_tables(specs, shapes, k, lambda key: Cell(values[privacy.plain(key)]))
+    published = {entry["id"]: (entry["rows"], entry["columns"]) for entry in figures.tables}
+    tables = _published_tables(
+        specs,
+        [published[spec.id] for spec in specs],
+        k,
+        lambda key: Cell(figures.values[privacy.plain(key)]),
+    )
     for table in tables:
-        table.privacy = note
-    return Release(k, filters, tables, privacy=note)
+        table.privacy = figures.note
+    return Release(k, filters, tables, privacy=figures.note)
 
 
 def _published_tables(
