@@ -40,6 +40,7 @@ READS: dict[str, tuple[str, ...]] = {
 _SAME = _("the same")
 _DIFFERENT = _("different")
 _NAMES_SWAPPED = _("given name and surname swapped")
+_ONE_CHARACTER = _("one character different")
 LEVELS: dict[str, list[StrOrPromise]] = {
     "given_name": [_("all the same"), _("the same first name"), _NAMES_SWAPPED,
                    _("the same first name by sound"),
@@ -51,12 +52,12 @@ LEVELS: dict[str, list[StrOrPromise]] = {
                  _DIFFERENT],
     "birth_date": [_SAME, _("day and month swapped"), _("the year off by one"),
                    _("the same year, one date approximate"), _("the same year"), _DIFFERENT],
-    "document": [_SAME, _("one character different"), _DIFFERENT],
+    "document": [_SAME, _ONE_CHARACTER, _DIFFERENT],
     "phone_n": [_SAME, _DIFFERENT],
     "sex": [_SAME, _DIFFERENT],
     "nationality": [_SAME, _DIFFERENT],
-    "postcode": [_SAME, _DIFFERENT],
-    "locality": [_SAME, _DIFFERENT],
+    "postcode": [_SAME, _ONE_CHARACTER, _DIFFERENT],
+    "locality": [_SAME, _("very similar"), _DIFFERENT],
     "address": [_SAME, _("very similar"), _("similar"), _DIFFERENT],
 }  # fmt: skip
 
