@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,11 @@ DRIVER_MEMORY = os.environ.get("AMPARO_SPARK_DRIVER_MEMORY", "1g")
 LINEAGE = os.environ.get("AMPARO_SPARK_LINEAGE", "persist")
 # Two cores: a few shuffle partitions, not Spark's default 200 (one task each per stage).
 SHUFFLE_PARTITIONS = 4
-
-_INTEGER_COLUMNS = {"birth_year", "birth_month", "birth_day"}
+# How long Python and the JVM wait for each other's handshake before a result crosses their
+# local socket (Spark's default: 15 s). A loaded 2-core machine or a long garbage collection
+# exceeds 15 s, and pyspark 4.3 then waits for the JVM for ever instead of failing (issue 9,
+# spark_files.py). Ten minutes rides out any pause; a handshake takes milliseconds.
+HANDSHAKE_TIMEOUT = "10min"
 
 
 class SparkUnavailable(RuntimeError):
@@ -83,27 +86,8 @@ def check_java() -> None:
         )
 
 
-def _spark_table(spark: Any, frame: pd.DataFrame) -> Any:
-    """The model's columns as a Spark DataFrame with explicit types (pandas holds the birth
-    date's parts as floats with NaN; Spark gets integers with nulls, strings otherwise)."""
-    import pyarrow as pa
-
-    fields, arrays = [], []
-    for name in frame.columns:
-        column = frame[name]
-        if name in _INTEGER_COLUMNS:
-            kind: Any = pa.int32()
-            values = pd.array(column, dtype="Int32")
-        else:
-            kind = pa.string()
-            values = column.astype(object).where(column.notna(), None)
-        fields.append(pa.field(name, kind))
-        arrays.append(pa.array(values, type=kind, from_pandas=True))
-    return spark.createDataFrame(pa.Table.from_arrays(arrays, schema=pa.schema(fields)))
-
-
 @contextmanager
-def spark_api() -> Iterator[tuple[Any, Any]]:
+def spark_api() -> Iterator[tuple[Any, Callable[[pd.DataFrame], Any]]]:
     """Splink's SparkAPI on a fresh local Spark, and how to hand it a pandas table.
 
     Stops Spark and removes its scratch folder on the way out, whatever happened.
@@ -111,12 +95,18 @@ def spark_api() -> Iterator[tuple[Any, Any]]:
     check_java()
     try:
         from pyspark.sql import SparkSession
-        from splink.backends.spark import SparkAPI, similarity_jar_location
+        from splink.backends.spark import similarity_jar_location
+
+        from amparo.dedup.linkage.spark_files import FileSparkAPI, to_spark
     except ImportError:
         raise SparkUnavailable(
             _("The Spark engine needs pyspark: pip install 'amparo[spark]'.")
         ) from None
+    # Private to this process (mkdtemp: mode 0700): Spark's spills and checkpoints, and the
+    # Parquet files of spark_files.py, hold the registry's names.
     scratch = Path(tempfile.mkdtemp(prefix="amparo-spark-"))
+    tables = scratch / "tables"
+    tables.mkdir()
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     # Spark's Python workers (Splink collects through Arrow) must be this very Python.
     os.environ["PYSPARK_PYTHON"] = os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
@@ -136,13 +126,16 @@ def spark_api() -> Iterator[tuple[Any, Any]]:
             .config("spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS))
             .config("spark.default.parallelism", str(SHUFFLE_PARTITIONS))
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.python.authenticate.socketTimeout", HANDSHAKE_TIMEOUT)
             .getOrCreate()
         )
         session.sparkContext.setLogLevel("ERROR")
         session.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
         # Registers Splink's Scala functions from the JAR put on the class path above.
-        db = SparkAPI(spark_session=session, break_lineage_method=LINEAGE)
-        yield db, lambda frame: _spark_table(session, frame)
+        db = FileSparkAPI(
+            spark_session=session, break_lineage_method=LINEAGE, results_folder=tables
+        )
+        yield db, lambda frame: to_spark(session, frame, tables)
     finally:
         if session is not None:
             session.stop()
