@@ -331,6 +331,8 @@ def test_once_the_budget_is_spent_new_releases_are_refused_everywhere_and_old_on
     assert shown.status_code == 200
     assert refused.status_code == 409
     assert "privacy budget" in refused.content.decode() or "privacidad" in refused.content.decode()
+    assert 'role="alert"' in refused.content.decode()
+    assert "<svg" not in refused.content.decode()  # no figure at all, not even an old one
     assert refused_csv.status_code == 409
     assert refused_api.status_code == 422
     assert "privacy budget" in json.dumps(refused_api.json())
