@@ -19,7 +19,9 @@ answers a `Refusal`; matching leaves out what it would refuse. The principles:
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,9 +135,17 @@ class PersonRecords:
 
 def person_records(person: Person) -> PersonRecords:
     """Read once what `feared_countries` and `facts_of` need: the screenings, the profile
-    decisions (the latest decision on a code in a case wins) and the refoulement finding,
-    in one round trip to PostgreSQL (`fetch_together`)."""
-    screenings, decisions, risk = fetch_together(
+    decisions (the latest decision on a code in a case wins) and the refoulement finding."""
+    records, _none = person_records_with(person)
+    return records
+
+
+def person_records_with(
+    person: Person, *also: QuerySet[Any, Any]
+) -> tuple[PersonRecords, list[list[Any]]]:
+    """`person_records`, and the results of the independent querysets `also` (what a page
+    shows beside them), all read in one round trip to PostgreSQL (`fetch_together`)."""
+    screenings, decisions, risk, *others = fetch_together(
         Screening.objects.filter(case__person=person).defer("result"),
         profile_decisions(screening__case__person=person),
         FactorFinding.objects.filter(
@@ -143,8 +153,9 @@ def person_records(person: Person) -> PersonRecords:
             mark=Mark.RISK,
             factor_key=FactorFinding.key_of(_FEAR_FACTOR),
         ).values_list("pk", flat=True)[:1],
+        *also,
     )
-    return PersonRecords(person, screenings, latest_confirmed(decisions), bool(risk))
+    return PersonRecords(person, screenings, latest_confirmed(decisions), bool(risk)), others
 
 
 def feared_countries(person: Person, records: PersonRecords | None = None) -> frozenset[str]:
@@ -177,10 +188,11 @@ def is_child(person: Person, profiles: set[str], today: dt.date) -> bool:
     return bool(profiles & CHILD_PROFILES) or (age is not None and age < 18)
 
 
-def has_determination(case: Case) -> bool:
+def determinations(case: Case) -> QuerySet[BestInterestsRecord, int]:
+    """A best-interests determination of the person, in any of their cases (one id or none)."""
     return BestInterestsRecord.objects.filter(
         case__person=case.person, kind=BestInterestsKind.DETERMINATION
-    ).exists()
+    ).values_list("pk", flat=True)[:1]
 
 
 @dataclass(frozen=True)
@@ -207,13 +219,14 @@ class CaseFacts:
 
 
 def facts_of(case: Case) -> CaseFacts:
-    records = person_records(case.person)
+    """The case's facts, read in one round trip to PostgreSQL."""
+    records, (determination,) = person_records_with(case.person, determinations(case))
     profiles = frozenset(records.profiles_of(case))
     return CaseFacts(
         feared=feared_countries(case.person, records),
         profiles=profiles,
         child=is_child(case.person, set(profiles), timezone.localdate()),
-        determined=has_determination(case),
+        determined=bool(determination),
         here=case.country_id,
     )
 

@@ -11,12 +11,11 @@ from amparo.casework.domain.lifecycle import ALLOWED
 from amparo.casework.enums import ApprovalDecision, ClosureReason, TaskStatus
 from amparo.casework.models import CasePlan, Goal, PlanAction
 from amparo.casework.rules import is_supervisor_of
-from amparo.lib.batch import fetch_together
 from amparo.people.domain.cases import list_cases, read_case
 from amparo.people.domain.queries import get_case_for, person_fields_for
 from amparo.people.enums import CaseStatus
 from amparo.people.models import Case, Person
-from amparo.referrals.domain.safety import feared_countries, person_records
+from amparo.referrals.domain.safety import feared_countries, person_records_with
 from amparo.web.pdf import render_case_summary
 
 PAGE_SIZE = 50
@@ -37,30 +36,28 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 
 
 def case_page_context(user: User, case: Case) -> dict[str, object]:
-    """Everything the case page shows, in two round trips to PostgreSQL (`fetch_together`).
+    """Everything the case page shows, in one round trip to PostgreSQL (`fetch_together`).
 
     The person's screenings, profile decisions and refoulement finding are read once
     (`person_records`) for the "do not contact" box, the profiles and the screenings list;
-    the rest of the page (plan, consents, tasks, approvals, notes, referrals and the names of
-    the countries not to contact) does not depend on anything else, so it is read together.
+    the rest of the page (plan, consents, tasks, approvals, notes, referrals, country names)
+    depends on nothing read before, so it goes in the same round trip.
     """
     person = person_fields_for(user, case)
-    records = person_records(case.person)
-    feared = feared_countries(case.person, records)
-    plans, goals, actions, consents, tasks, approvals, notes, referrals, do_not_contact = (
-        fetch_together(
-            CasePlan.objects.filter(case=case)[:1],
-            Goal.objects.filter(plan__case=case),
-            PlanAction.objects.filter(goal__plan__case=case),
-            case.consents.select_related("recipient"),
-            case.tasks.filter(status=TaskStatus.OPEN),
-            case.approvals.filter(decision=ApprovalDecision.PENDING),
-            case.notes.all()[:5],
-            case.referrals.select_related("receiving_agency"),
-            # Read as part of the case page, whose reading the page's own audit event records.
-            Country.objects.filter(code__in=feared).order_by("code"),
-        )
+    records, page = person_records_with(
+        case.person,
+        CasePlan.objects.filter(case=case)[:1],
+        Goal.objects.filter(plan__case=case),
+        PlanAction.objects.filter(goal__plan__case=case),
+        case.consents.select_related("recipient"),
+        case.tasks.filter(status=TaskStatus.OPEN),
+        case.approvals.filter(decision=ApprovalDecision.PENDING),
+        case.notes.all()[:5],
+        case.referrals.select_related("receiving_agency"),
+        Country.objects.all(),  # the member countries (a dozen rows), named in the box below
     )
+    plans, goals, actions, consents, tasks, approvals, notes, referrals, countries = page
+    feared = feared_countries(case.person, records)
     return {
         "case": case,
         "person": person.values,
@@ -78,7 +75,8 @@ def case_page_context(user: User, case: Case) -> dict[str, object]:
         # The page lists each screening's date and urgency only: not its decisions.
         "screenings": records.screenings_of(case),
         "profiles": records.profiles_of(case) if "profiles" in person else [],
-        "do_not_contact": do_not_contact,
+        # Read as part of the case page, whose reading the page's own audit event records.
+        "do_not_contact": [country for country in countries if country.code in feared],
         "is_child": is_child(case.person),
         "is_supervisor": is_supervisor_of(user, case),
         "closure_reason": ClosureReason(case.closure_reason).label if case.closure_reason else "",
