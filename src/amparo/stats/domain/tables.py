@@ -5,9 +5,9 @@ release through their shared margins, runs `suppression.suppress` over all of th
 returns only published values (`None` where suppressed).
 
 When the deployment turns differential privacy on (`privacy.privacy_config`), the release is
-published with OpenDP's noise instead, drawn once per release content and kept, spending the
-scope's privacy budget (`privacy.py` says what each release spends and why no secondary
-suppression is needed there).
+published with OpenDP's noise instead, drawn once per release (what is asked, and the extract
+or day it counts) and kept, spending the scope's privacy budget (`privacy.py` says what each
+release spends and why no secondary suppression is needed there).
 """
 
 import hashlib
@@ -276,12 +276,6 @@ def build_release(
     as_of = ""
     if extract is not None:
         counts, as_of = extract_counts(extract, scope, filters, specs)
-    elif config is None:
-        facts = {
-            m: [f for f in facts_for(m, scope) if filters.keep(f)]
-            for m in {s.measure for s in specs}
-        }
-        return release_from_facts(facts, filters, specs, k=k)
     else:
         counts = live_counts(scope, filters, specs)
     if config is not None:
@@ -298,6 +292,7 @@ def build_release(
 def live_counts(
     scope: Scope, filters: Filters, specs: Sequence[TableSpec]
 ) -> dict[str, Counter[tuple[str, str]]]:
+    """The counts of each table from the live tables (no extract configured)."""
     measures = {s.measure for s in specs}
     facts = {m: [f for f in facts_for(m, scope) if filters.keep(f)] for m in measures}
     return {spec.id: _count(facts[spec.measure], spec) for spec in specs}
