@@ -48,7 +48,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            # The newest events of one kind (e.g. the refused envelopes page) without a scan
+            # of the whole chain.
+            models.Index(fields=["action", "-id"], name="audit_action_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.subject_type}:{self.subject_id}"
