@@ -73,7 +73,7 @@ def test_a_retyped_postcode_and_a_misspelt_locality(
     assert _finding(_scored(**changes), comparison) == finding
 
 
-ELSEWHERE = {"address": "", "locality": "", "postcode": ""}  # nothing in common but names
+ELSEWHERE = {"address": "", "locality": "", "postcode": ""}  # no address to block on
 
 
 @pytest.mark.parametrize(
