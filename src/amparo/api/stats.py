@@ -4,7 +4,9 @@ reads as the pages.
 
 A supervisor reads her agency, a national focal point his country, the regional analyst the
 region; anyone else gets 404, the same answer as for a table that does not exist. Every value
-is already suppressed (`value` null where suppressed), exactly as the dashboard shows it.
+is already suppressed (`value` null where suppressed), exactly as the dashboard shows it. With
+differential privacy on, the figures are the release's noisy ones and each table (and the
+release) carries `privacy`, as `amparo stats table` prints it; without it, no such key.
 """
 
 from typing import Any
@@ -38,15 +40,28 @@ class CellOut(Schema):
     suppressed: bool
 
 
+class PrivacyOut(Schema):
+    """How a release published with differential privacy was drawn, and what it spent."""
+
+    mechanism: str = Field(description="The noise added to every figure: discrete_laplace.")
+    epsilon: float = Field(description="The privacy cost of this release.")
+    budget_spent: float = Field(description="Spent so far by the most spent ledger of the scope.")
+    budget_total: float = Field(description="The total budget of each ledger.")
+
+
 class TableOut(Schema):
     """The shape `amparo stats table --format json` prints: each cell and margin carries its
-    dimension codes, `value` (null where suppressed) and `suppressed`."""
+    dimension codes, `value` (null where suppressed) and `suppressed`; `privacy` only when the
+    deployment publishes with differential privacy (absent otherwise)."""
 
     k: int
     cells: list[dict[str, Any]]
     row_totals: list[dict[str, Any]]
     column_totals: list[dict[str, Any]]
     total: CellOut
+    privacy: PrivacyOut | None = Field(
+        None, description="Only with differential privacy: absent when figures are suppressed."
+    )
 
 
 class ReleaseTableOut(TableOut):
@@ -59,6 +74,9 @@ class ReleaseOut(Schema):
     k: int
     scope: str
     tables: list[ReleaseTableOut]
+    privacy: PrivacyOut | None = Field(
+        None, description="Only with differential privacy: the whole release's cost and budget."
+    )
 
 
 class FlagOut(Schema):
@@ -85,7 +103,9 @@ def _release(request: AuthenticatedHttpRequest, query: FiltersIn) -> tuple[Scope
     return scope, build_release(scope, filters)
 
 
-@router.get("/tables", response=ReleaseOut)
+# exclude_unset: a release without differential privacy has no `privacy` key at all (not a
+# null), so the JSON stays exactly the contract `amparo stats table` prints.
+@router.get("/tables", response=ReleaseOut, exclude_unset=True)
 def tables(request: AuthenticatedHttpRequest, query: Query[FiltersIn]) -> dict[str, Any]:
     """Every table of the dashboard as one release (suppressed together)."""
     scope, release = _release(request, query)
@@ -93,7 +113,7 @@ def tables(request: AuthenticatedHttpRequest, query: Query[FiltersIn]) -> dict[s
     record_download(
         actor=request.user, scope=scope, filters=release.filters, fmt="json", tables=ids
     )
-    return {
+    published: dict[str, Any] = {
         "k": release.k,
         "scope": scope.kind,
         "tables": [
@@ -101,9 +121,12 @@ def tables(request: AuthenticatedHttpRequest, query: Query[FiltersIn]) -> dict[s
             for t in release.tables
         ],
     }
+    if release.privacy is not None:
+        published["privacy"] = release.privacy.to_json()
+    return published
 
 
-@router.get("/tables/{table_id}", response=TableOut)
+@router.get("/tables/{table_id}", response=TableOut, exclude_unset=True)
 def table(
     request: AuthenticatedHttpRequest, table_id: str, query: Query[FiltersIn]
 ) -> dict[str, Any]:
