@@ -151,8 +151,12 @@ def main() -> None:
     for model in args.models.split(","):
         done = subprocess.run(  # noqa: S603
             [sys.executable, __file__, "--child", model, str(people), str(truth)],
-            check=True, capture_output=True, text=True,
+            check=False, capture_output=True, text=True,
         )  # fmt: skip
+        if done.returncode != 0:  # say why (a Spark run that fails says it on stderr only)
+            tail = "\n".join(done.stderr.splitlines()[-15:])
+            print(f"{model:12s} failed (exit {done.returncode}):\n{tail}")
+            continue
         for line in [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]:
             r = json.loads(line[len("RESULT ") :])
             print(f"{model:12s} p >= {r['threshold']}: pairs {r['pairs']:,}"
