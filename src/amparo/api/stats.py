@@ -144,11 +144,13 @@ def table(
 def surges(request: AuthenticatedHttpRequest, series: str) -> dict[str, object]:
     """Surge flags of a public series or of this node's own counts (`node-screenings`,
     `node-referrals`, counted in the caller's country or the region): for focal points and
-    the regional analyst, as on their dashboards."""
+    the regional analyst, as on their dashboards. With differential privacy on, the node's
+    own flags are read from its published noisy monthly totals (`method` says so); a release
+    that would be new once the budget is spent is a 422."""
     scopes = scopes_for(request.user)
     if is_regional_node() or not scopes or list(scopes) == [AGENCY]:
         raise Http404
     scope = get_scope_for(request.user, None)
     if series not in OWN_SERIES:
         get_series(series)  # 404 for an unknown series
-    return surges_for(series, scope)
+    return surges_for(series, scope, actor=request.user)

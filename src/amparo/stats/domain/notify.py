@@ -4,7 +4,9 @@ Each flag goes out once per country (a `SurgeNotice`), to every active focal poi
 country, written in each recipient's language (the flags are worded again under the
 recipient's language, never in the server's). The message holds the series, the month, the
 kind of flag and its explanation: counts of k or more only, never a person, a case or an
-agency's name.
+agency's name. With differential privacy on, the flags are those of the country's published
+noisy monthly totals (`queries.surges_for`), and their explanations say so; a country whose
+privacy budget cannot pay for that release gets nothing until it can.
 """
 
 from collections import defaultdict
@@ -20,6 +22,7 @@ from django.utils.translation import gettext_lazy, override
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Membership, User
 from amparo.protection.domain.audit import record_event
+from amparo.stats.domain.privacy import PrivacyBudgetSpent
 from amparo.stats.domain.queries import OWN_SERIES, surges_for
 from amparo.stats.domain.scope import COUNTRY, Scope
 from amparo.stats.enums import StatsAuditAction
@@ -54,7 +57,11 @@ def notify_surges() -> int:
         scope = Scope(COUNTRY, countries=frozenset({country}))
         for name in OWN_SERIES:
             worded = _Worded(name, scope)
-            for flag in worded.flags(""):
+            try:
+                flags = worded.flags("")
+            except PrivacyBudgetSpent:
+                continue  # no published figures to flag from: tried again on the next run
+            for flag in flags:
                 sent += _notify(country, name, flag, users, worded)
     return sent
 

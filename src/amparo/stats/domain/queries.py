@@ -5,16 +5,30 @@ from collections import Counter
 from django.db.models import QuerySet
 from django.http import Http404
 
+from amparo.accounts.models import User
 from amparo.stats.domain import analytics
 from amparo.stats.domain.facts import facts_for
-from amparo.stats.domain.scope import Scope
+from amparo.stats.domain.privacy import PrivacyNote, privacy_config
+from amparo.stats.domain.scope import REGION, Scope
 from amparo.stats.domain.series import is_month, latest_points
-from amparo.stats.domain.surges import METHOD, Flag, MonthlyView, detect
-from amparo.stats.domain.tables import stats_k
-from amparo.stats.enums import Measure
+from amparo.stats.domain.surges import METHOD, Flag, MonthlyView, detect, noisy_flag, noisy_method
+from amparo.stats.domain.tables import DASHBOARD, Filters, TableSpec, build_release, stats_k
+from amparo.stats.enums import Dimension, Measure
 from amparo.stats.models import ExternalSeries, ReceivedAggregate
 
 OWN_SERIES = {"node-screenings": Measure.SCREENINGS, "node-referrals": Measure.REFERRALS}
+
+# The dashboard counts no referrals by month: this one-table release publishes them (the same
+# release as `amparo stats table --by month --measure referrals` for the region).
+REFERRALS_BY_MONTH = TableSpec("referrals_by_month", Measure.REFERRALS, Dimension.MONTH)
+# With differential privacy on, where each own series' monthly totals are published: the
+# month margins of one table of one release, without filters. Screenings read the dashboard's
+# own release (its screenings_by_month table), so the flags spend nothing once the dashboard
+# was shown and agree with its table; referrals read their own one-table release.
+PUBLISHED_MONTHLY: dict[str, tuple[tuple[TableSpec, ...], str]] = {
+    "node-screenings": (DASHBOARD, "screenings_by_month"),
+    "node-referrals": ((REFERRALS_BY_MONTH,), REFERRALS_BY_MONTH.id),
+}
 
 
 def all_series() -> QuerySet[ExternalSeries]:
@@ -55,15 +69,53 @@ def own_view(measure: str, scope: Scope) -> MonthlyView:
     return MonthlyView({(int(m[:4]), int(m[5:])): v for m, v in counts.items()}, {}, {})
 
 
-def surges_for(name: str, scope: Scope | None = None) -> dict[str, object]:
-    """`{"series", "method", "flags"}` for an external series or the node's own counts."""
+def published_view(
+    name: str, scope: Scope, *, actor: User | None
+) -> tuple[MonthlyView, PrivacyNote, str]:
+    """An own series' monthly totals as published with differential privacy: the month
+    margins of the stored noisy release (`PUBLISHED_MONTHLY`), never the exact counts.
+
+    Reading them again is post-processing and spends nothing; when that release was never
+    published, this publishes it (spending, audited, `actor` who asked), and is refused with
+    `PrivacyBudgetSpent` once the budget is spent. A suppressed month (1..k-1) is unknown.
+    Returns the view, the release's privacy note and the table read.
+    """
+    specs, table_id = PUBLISHED_MONTHLY[name]
+    release = build_release(scope, Filters(), specs, actor=actor)
+    assert release.privacy is not None  # only called with differential privacy on
+    margins = release.table(table_id).row_totals
+    months = {
+        (int(month[:4]), int(month[5:])): cell.value
+        for month, cell in margins.items()
+        if cell.value is not None
+    }
+    return MonthlyView(months, {}, {}), release.privacy, table_id
+
+
+def surges_for(
+    name: str, scope: Scope | None = None, *, actor: User | None = None
+) -> dict[str, object]:
+    """`{"series", "method", "flags"}` for an external series or the node's own counts.
+
+    With differential privacy on, the node's own series are read from its published noisy
+    monthly totals (`published_view`), and `method` and each explanation say so: exact monthly
+    totals beside noisy tables would undo the guarantee.
+    """
+    method = METHOD
     if name in OWN_SERIES:
-        view = own_view(OWN_SERIES[name], scope or Scope("region"))
+        scope = scope or Scope(REGION)
+        if privacy_config() is None:
+            view, note = own_view(OWN_SERIES[name], scope), None
+        else:
+            view, note, table_id = published_view(name, scope, actor=actor)
+            method = noisy_method(note, table_id)
         flags = [_rounded(f) for f in detect(view, minimum=stats_k())]
         flags = [f for f in flags if f.baseline is None or f.baseline >= stats_k()]
+        if note is not None:
+            flags = [noisy_flag(f, note) for f in flags]
     else:
         flags = detect(series_view(get_series(name)))
-    return {"series": name, "method": METHOD, "flags": [f.to_json() for f in flags]}
+    return {"series": name, "method": method, "flags": [f.to_json() for f in flags]}
 
 
 def _rounded(flag: Flag) -> Flag:

@@ -6,6 +6,10 @@ the mean and standard deviation of the 7 months ending 3 months before it (a 2-m
 band, so a rise that builds over two months does not hide itself); a month more than 3
 standard deviations above is flagged. With gaps in a public series, at least 3 of the 7
 baseline months must be known.
+
+With differential privacy on, the node's own series are the monthly totals its noisy release
+published (`queries.published_view`), never exact counts: `noisy_method` and `noisy_flag` say
+so in the JSON and in each explanation (and so in the e-mails).
 """
 
 import statistics
@@ -16,6 +20,7 @@ from typing import Any
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
+from amparo.stats.domain.privacy import PrivacyNote, figure
 from amparo.stats.enums import SurgeKind
 
 METHOD = (
@@ -35,6 +40,26 @@ class Flag:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def noisy_method(note: PrivacyNote, table_id: str) -> str:
+    """`METHOD`, saying it ran on the noisy monthly totals of a release with differential
+    privacy (the month margins of `table_id`), not on exact counts."""
+    return (
+        f"{METHOD}; on the monthly totals published with differential privacy "
+        f"({note.mechanism}, epsilon {figure(note.epsilon)}: the month margins of "
+        f"{table_id}), not on exact counts"
+    )
+
+
+def noisy_flag(flag: Flag, note: PrivacyNote) -> Flag:
+    """The flag with its explanation saying its figures carry noise."""
+    words = _(
+        "These are monthly totals published with differential privacy (epsilon %(epsilon)s): "
+        "each carries random noise."
+    ) % {"epsilon": figure(note.epsilon)}
+    explanation = f"{flag.explanation} {words}"
+    return Flag(flag.period, flag.kind, flag.value, flag.baseline, explanation)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from amparo.stats.domain.queries import (
     surges_for,
 )
 from amparo.stats.domain.scope import (
+    AGENCY,
     COUNTRY,
     REGION,
     SCOPE_LABELS,
@@ -73,7 +74,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "web/stats/dashboard.html", context, status=409)
     if release is None:
         return render(request, "web/stats/dashboard.html", {"form": form}, status=400)
-    own_flags = surges_for("node-screenings", scope)["flags"] if scope.kind != "agency" else []
+    own_flags = _own_flags(request, scope)
     series = []
     if scope.kind in {COUNTRY, REGION}:
         series = [(s.name, surges_for(s.name)["flags"]) for s in all_series()]
@@ -89,6 +90,21 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "series": series,
     }
     return render(request, "web/stats/dashboard.html", context)
+
+
+def _own_flags(request: AuthenticatedHttpRequest, scope: Scope) -> object:
+    """The surge flags of the scope's own screenings (none for an agency).
+
+    With differential privacy on they read the unfiltered release of the scope (the page's
+    own when it has no filters, so nothing more is spent); when that release would be new and
+    the budget cannot pay, the page still shows its own figures, without flags.
+    """
+    if scope.kind == AGENCY:
+        return []
+    try:
+        return surges_for("node-screenings", scope, actor=request.user)["flags"]
+    except PrivacyBudgetSpent:
+        return []
 
 
 def _regional_node(request: AuthenticatedHttpRequest) -> HttpResponse:
