@@ -2,25 +2,24 @@
 
 A page that lists a case's consents, tasks, approvals, notes and referrals sends five queries
 that do not depend on each other; PostgreSQL answers each in well under a millisecond, and the
-page's time goes into waiting for five answers one after another. psycopg's pipeline mode sends
-them together and waits once (`fetch_together`).
+page's time goes into waiting for five answers one after another. `fetch_together` sends them
+as one message of several statements and reads the answers in order (`nextset`).
 
 Django has no public API for this, so the querysets are evaluated through the narrowest seam
-its iterables use: each queryset's compiler is asked for a cursor (`execute_sql(CURSOR)`, which
-sends the query without waiting inside a pipeline); after the pipeline's one round trip, the
-rows are handed back to that same compiler, and the queryset's own iterable builds the objects
-(models with `select_related`, `values()`, `values_list()` alike), so what comes back is exactly
-what `list(queryset)` returns. Elsewhere (SQLite, an old libpq) each queryset is simply
-evaluated in turn.
+its iterables use: each queryset's compiler writes its SQL (`as_sql`); after the one round
+trip, the rows are handed back to that same compiler and the queryset's own iterable builds
+the objects (models with `select_related`, `values()`, `values_list()` alike), so what comes
+back is exactly what `list(queryset)` returns. Elsewhere (SQLite, whose driver runs one
+statement per call) each queryset is simply evaluated in turn.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
-from django.db.models.sql.constants import CURSOR
 
 
 def fetch_together(*querysets: QuerySet[Any, Any]) -> list[list[Any]]:
@@ -30,34 +29,49 @@ def fetch_together(*querysets: QuerySet[Any, Any]) -> list[list[Any]]:
     result); each is evaluated once and its result cache filled, as `list()` would.
     """
     aliases = {queryset.db for queryset in querysets}
-    if len(aliases) != 1 or not _can_pipeline(next(iter(aliases))):
+    alias = aliases.pop() if len(aliases) == 1 else ""
+    if not alias or not _binds_on_the_client(alias):
         return [list(queryset) for queryset in querysets]
-    return _pipelined(querysets, aliases.pop())
+    return _in_one_message(querysets, alias)
 
 
-def _can_pipeline(alias: str) -> bool:
-    if connections[alias].vendor != "postgresql":
-        return False
-    from psycopg import Pipeline  # only installed where PostgreSQL is used
-
-    return bool(Pipeline.is_supported())
-
-
-def _pipelined(querysets: Sequence[QuerySet[Any, Any]], alias: str) -> list[list[Any]]:
+def _binds_on_the_client(alias: str) -> bool:
+    """PostgreSQL with Django's default client-side binding: statements with server-side
+    parameters cannot share one message."""
     connection = connections[alias]
-    connection.ensure_connection()
+    options = connection.settings_dict.get("OPTIONS", {})
+    return connection.vendor == "postgresql" and not options.get("server_side_binding")
+
+
+def _in_one_message(querysets: tuple[QuerySet[Any, Any], ...], alias: str) -> list[list[Any]]:
+    """One execute of all the statements. The driver binds the parameters on the client
+    (psycopg's ClientCursor, Django's default), so several statements may share one call."""
     compilers = [queryset.query.get_compiler(using=alias) for queryset in querysets]
-    cursors: list[Any] = []
-    try:
-        # Errors surface when the pipeline syncs: raised as Django's (ProgrammingError...).
-        with connection.wrap_database_errors, connection.connection.pipeline():
-            # None where the query can match nothing (e.g. `pk__in=[]`): no SQL is sent.
-            cursors = [compiler.execute_sql(CURSOR) for compiler in compilers]
-        rows = [cursor.fetchall() if cursor is not None else [] for cursor in cursors]
-    finally:
-        for cursor in cursors:
-            if cursor is not None:
-                cursor.close()
+    statements: list[str] = []
+    params: list[Any] = []
+    sent: list[bool] = []  # False where the query can match nothing (e.g. `pk__in=[]`)
+    for compiler in compilers:
+        try:
+            sql, sql_params = compiler.as_sql()
+        except EmptyResultSet:
+            sent.append(False)
+            continue
+        statements.append(sql)
+        params.extend(sql_params)
+        sent.append(True)
+    rows: list[list[Any]] = []
+    with connections[alias].cursor() as cursor:
+        if statements:
+            cursor.execute(";\n".join(statements), params)
+        first = True
+        for was_sent in sent:
+            if not was_sent:
+                rows.append([])
+                continue
+            if not first:
+                cursor.nextset()
+            first = False
+            rows.append(cursor.fetchall())
     return [
         _evaluate(queryset, compiler, found)
         for queryset, compiler, found in zip(querysets, compilers, rows, strict=True)
