@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from amparo.accounts.models import User
 from amparo.federation.domain.identity import init_node, public_card
@@ -169,3 +169,74 @@ def test_only_the_regional_analyst_sees_the_regional_node(
 ) -> None:
     assert login(mx_focal).get("/stats/").status_code == 404
     assert login(mx_supervisor).get("/stats/").status_code == 404
+
+
+# Differential privacy of the releases received -------------------------------------------
+
+DP_ON = {"AMPARO_STATS_DP_EPSILON": "1", "AMPARO_STATS_DP_BUDGET": "10"}
+
+
+@pytest.fixture
+def regional_node_with_private_mexico(mx_caseworker: User, settings: Any) -> dict[str, Any]:
+    """Mexico's release of 12 synthetic cases published with differential privacy, loaded on
+    the regional node; returns the payload as signed."""
+    for i in range(12):
+        make_case(actor=mx_caseworker, agency_code="mx-oim", given=f"Dfake{i}", surname="Synth")
+    period = Case.objects.earliest("pk").opened_at.strftime("%Y-%m")
+    init_node(country="MX", actor=None)
+    with override_settings(**DP_ON):
+        envelope = export_aggregates(period, actor=None)
+    _become_regional_node()
+    import_aggregates(envelope, actor=None)
+    settings.AMPARO_NODE_KIND = "regional"
+    payload: dict[str, Any] = envelope["payload"]
+    return payload
+
+
+def _english_page(client: Client) -> str:
+    client.cookies["django_language"] = "en"
+    return client.get("/stats/").content.decode()
+
+
+def test_the_regional_node_shows_each_releases_privacy_next_to_its_figures(
+    login: Callable[[User], Client], analyst: User, regional_node_with_private_mexico: dict
+) -> None:
+    sent = {t["id"]: t["privacy"] for t in regional_node_with_private_mexico["tables"]}
+    assert set(map(json.dumps, sent.values())) == {
+        json.dumps(
+            {"mechanism": "discrete_laplace", "epsilon": 1.0, "budget_spent": 1.0,
+             "budget_total": 10.0}
+        )
+    }  # fmt: skip
+    body = _english_page(login(analyst))
+
+    releases = body.split("<caption>Releases shown</caption>")[1].split("</table>")[0]
+    assert "Disclosure control" in releases
+    assert (
+        "Differential privacy: discrete Laplace noise (OpenDP), epsilon 1 for this release; "
+        "sender's budget spent 1 of 10" in releases
+    )
+    assert "carry random noise" in body
+    for table_id in sent:
+        section = body.split(f'id="t-{table_id}"')[1].split("</section>")[0]
+        footer = section.split("<tfoot>")[1]
+        assert '<tr class="privacy-sent"><th scope="row">Disclosure control</th>' in footer
+        assert "<td>noise, epsilon 1</td>" in footer
+    assert "Small-cell suppression" not in body
+    assert " style=" not in body
+    assert "<script" not in body.split("<main")[1]
+
+
+def test_a_release_without_privacy_is_shown_as_suppressed_only(
+    login: Callable[[User], Client], analyst: User, regional_node_with_mexico: str
+) -> None:
+    (received,) = ReceivedAggregate.objects.all()
+    assert all("privacy" not in t for t in received.payload["tables"])
+    body = _english_page(login(analyst))
+
+    releases = body.split("<caption>Releases shown</caption>")[1].split("</table>")[0]
+    assert "Small-cell suppression (k = 11)" in releases
+    section = body.split('id="t-cases_by_stage_and_age"')[1].split("</section>")[0]
+    assert "<td>suppression</td>" in section.split("<tfoot>")[1]
+    assert "Differential privacy" not in body
+    assert "carry random noise" not in body

@@ -1,6 +1,8 @@
 """Named reads of the statistics module: series as monthly views, own monthly counts, flags."""
 
 from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -8,7 +10,7 @@ from django.http import Http404
 from amparo.accounts.models import User
 from amparo.stats.domain import analytics
 from amparo.stats.domain.facts import facts_for
-from amparo.stats.domain.privacy import PrivacyNote, privacy_config
+from amparo.stats.domain.privacy import PrivacyNote, figure, privacy_config
 from amparo.stats.domain.scope import REGION, Scope
 from amparo.stats.domain.series import is_month, latest_points
 from amparo.stats.domain.surges import METHOD, Flag, MonthlyView, detect, noisy_flag, noisy_method
@@ -139,3 +141,35 @@ def latest_releases(period: str) -> list[ReceivedAggregate]:
     for release in ReceivedAggregate.objects.filter(period=period).order_by("-created_at"):
         latest.setdefault(release.node, release)
     return sorted(latest.values(), key=lambda r: (str(r.payload.get("country", "")), r.node))
+
+
+@dataclass(frozen=True)
+class SentPrivacy:
+    """What a national node says of the differential privacy of a release it sent."""
+
+    mechanism: str
+    epsilon: str  # as people write it (0.5, 1); "" when the sender did not say
+    budget_spent: str  # the sender's ledger when it exported; "" when not carried
+    budget_total: str
+
+
+def _sent_figure(value: object) -> str:
+    """A number of the received JSON as people write it; "" for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    return figure(Decimal(str(value)))
+
+
+def sent_privacy(received: ReceivedAggregate) -> SentPrivacy | None:
+    """The `privacy` key of a received release's tables (every table of one release carries
+    the same), or None when its figures are suppressed only, without noise."""
+    for table in received.payload.get("tables", []):
+        note = table.get("privacy") if isinstance(table, dict) else None
+        if isinstance(note, dict):
+            return SentPrivacy(
+                mechanism=str(note.get("mechanism", "")),
+                epsilon=_sent_figure(note.get("epsilon")),
+                budget_spent=_sent_figure(note.get("budget_spent")),
+                budget_total=_sent_figure(note.get("budget_total")),
+            )
+    return None

@@ -17,6 +17,7 @@ from amparo.stats.domain.queries import (
     all_series,
     latest_releases,
     received_periods,
+    sent_privacy,
     surges_for,
 )
 from amparo.stats.domain.scope import (
@@ -119,10 +120,15 @@ def _regional_node(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "web/stats/regional.html", context, status=400)
     period = (form.cleaned_data.get("period") if request.GET else "") or next(iter(periods), "")
     received = latest_releases(period) if period else []
+    # Each release's disclosure control, in the order of the panels' columns (one per release).
+    privacy = [sent_privacy(r) for r in received]
     context = {
         "form": PeriodForm(initial={"period": period}, periods=periods),
         "periods": periods,
         "received": received,
+        "rows": list(zip(received, privacy, strict=True)),
+        "privacy": privacy,
+        "any_noise": any(p is not None for p in privacy),
         "panels": regional_panels(received),
         "k": stats_k(),
     }
