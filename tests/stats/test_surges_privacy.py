@@ -166,3 +166,25 @@ def test_the_surge_email_gives_the_noisy_figures_and_says_so(extract: Path, mx_f
     assert [b for b in bodies if b.startswith(record)], bodies
     assert mail.outbox
     assert all(NOISE_NOTE in message.body for message in mail.outbox)
+
+
+def test_when_the_budget_cannot_pay_for_the_flags_release_nothing_is_flagged_from_exact_counts(
+    login: Callable[[User], Client], extract: Path, mx_focal: User
+) -> None:
+    mx_focal.email = "fausto.focal@example.org"
+    mx_focal.save(update_fields=["email"])
+    client = login(mx_focal)
+    client.cookies["django_language"] = "en"
+    # The budget pays for one release: the filtered page's. The flags read the unfiltered one.
+    with override_settings(AMPARO_STATS_DP_EPSILON=EPSILON, AMPARO_STATS_DP_BUDGET=EPSILON):
+        page = client.get("/stats/", {"start": "2025-01"})
+        api = client.get("/api/stats/surges/node-screenings")
+        call_command("stats", "notify-surges", stdout=StringIO())
+
+    assert page.status_code == 200  # its own figures, already paid for
+    assert "<svg" in page.content.decode()
+    assert "Surges in our own screenings" not in page.content.decode()
+    assert api.status_code == 422
+    assert "privacy budget" in json.dumps(api.json())
+    assert mail.outbox == []
+    assert PrivateRelease.objects.count() == 1
