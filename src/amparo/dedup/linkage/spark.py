@@ -26,10 +26,12 @@ from django.utils.translation import gettext as _
 
 MIN_JAVA = 17
 DRIVER_MEMORY = os.environ.get("AMPARO_SPARK_DRIVER_MEMORY", "1g")
-# Intermediate tables kept in Spark's memory, spilling to the scratch folder ("persist"), or
-# written as Parquet files there ("parquet", Splink's default: slower, but for data that
-# does not fit in memory at all).
-LINEAGE = os.environ.get("AMPARO_SPARK_LINEAGE", "persist")
+# Intermediate tables written as Parquet files in the scratch folder ("parquet", Splink's
+# default), or kept in Spark's memory, spilling there ("persist"). Splink never releases a
+# persisted table, so with "persist" the 1 GB driver filled up and 100,000 records failed
+# (a task's result lost from the block manager); with "parquet" they linked (issue 9,
+# bench/RESULTS.md). "persist" is for small registries only.
+LINEAGE = os.environ.get("AMPARO_SPARK_LINEAGE", "parquet")
 # Two cores: a few shuffle partitions, not Spark's default 200 (one task each per stage).
 SHUFFLE_PARTITIONS = 4
 # How long Python and the JVM wait for each other's handshake before a result crosses their
