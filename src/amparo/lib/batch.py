@@ -84,7 +84,7 @@ def _evaluate(queryset: QuerySet[Any, Any], compiler: SQLCompiler, rows: list[An
     def answered(*_args: object, **_kwargs: object) -> Iterator[list[Any]]:
         return iter([rows])  # execute_sql(MULTI) yields chunks of rows
 
-    compiler.execute_sql = answered  # type: ignore[method-assign]
+    compiler.execute_sql = answered  # type: ignore[method-assign, assignment]
     query = queryset.query
     query.get_compiler = lambda *_args, **_kwargs: compiler  # type: ignore[method-assign]
     try:

@@ -95,7 +95,9 @@ def confirmed_profiles_by_case(**screenings: object) -> dict[int, list[str]]:
     return latest_confirmed(profile_decisions(**screenings))
 
 
-def profile_decisions(**screenings: object) -> QuerySet[ProfileDecision, tuple[int, str, bool]]:
+def profile_decisions(
+    **screenings: object,
+) -> QuerySet[ProfileDecision, tuple[int, str, bool | None]]:
     """The profile decisions of the screenings the lookups select, oldest first, as
     (case id, code, confirmed): `latest_confirmed` reads them (a caller may read this query
     together with others, `amparo.lib.batch`)."""
@@ -106,7 +108,7 @@ def profile_decisions(**screenings: object) -> QuerySet[ProfileDecision, tuple[i
     )
 
 
-def latest_confirmed(decisions: Iterable[tuple[int, str, bool]]) -> dict[int, list[str]]:
+def latest_confirmed(decisions: Iterable[tuple[int, str, bool | None]]) -> dict[int, list[str]]:
     """The confirmed codes by case id: the latest decision on a code in a case wins."""
     latest: dict[int, dict[str, bool]] = {}
     for case_id, code, confirmed in decisions:
