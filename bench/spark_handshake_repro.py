@@ -18,6 +18,7 @@ printed). The script then kills its own JVM and exits 1.
 """
 
 import argparse
+import io
 import os
 import shutil
 import signal
@@ -73,10 +74,10 @@ def main() -> None:
         print(f"handshake timeout: {session.conf.get('spark.python.authenticate.socketTimeout')}")
         handshake = pyspark.util._do_server_auth
 
-        def slow_jvm(conn: object, secret: str) -> None:
+        def slow_jvm(conn: io.IOBase, auth_secret: str) -> None:
             os.kill(jvm.pid, signal.SIGSTOP)
             threading.Timer(STALL, os.kill, (jvm.pid, signal.SIGCONT)).start()
-            handshake(conn, secret)
+            handshake(conn, auth_secret)
 
         pyspark.util._do_server_auth = slow_jvm  # every socket handshake meets a slow JVM
         table = session.range(ROWS).selectExpr("id", "repeat(cast(id as string), 4) AS s")

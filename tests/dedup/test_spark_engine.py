@@ -1,13 +1,17 @@
 """`amparo dedup link --engine spark`: the same model as DuckDB, on Spark in local mode."""
 
 import csv
+import io
+import os
+import signal
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from amparo.dedup.linkage.spark import _java_major
+from amparo.dedup.linkage.spark import _java_major, spark_api
 
 # The test links a CSV and touches no database, so the PostgreSQL pass of .ci/run would repeat
 # the very same computation (a JVM start and a few hundred Spark jobs, the slowest test of the
@@ -48,6 +52,70 @@ def test_spark_and_duckdb_find_the_same_pairs(tmp_path: Path) -> None:
     assert spark_pairs.keys() == duckdb_pairs.keys()
     assert all(abs(spark_pairs[k] - p) < 1e-3 for k, p in duckdb_pairs.items())
     assert spark_clusters == duckdb_clusters
+
+
+@only_once
+def test_a_jvm_slow_to_answer_the_socket_handshake_does_not_hang_the_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 9's hang at 100,000 records: the JVM answered pyspark's socket handshake after
+    Spark's 15 s (a long garbage collection, a loaded machine); pyspark then left the socket
+    unread and Python and the JVM waited on each other for ever. Here the JVM is stopped for
+    20 s as Python connects to collect a result through Arrow, as Splink's training does;
+    the result must still arrive."""
+    import pyspark.util
+
+    with spark_api() as (db, _table):
+        jvm = db.spark.sparkContext._gateway.proc
+        handshake = pyspark.util._do_server_auth
+
+        def slow_jvm(conn: io.IOBase, auth_secret: str) -> None:
+            os.kill(jvm.pid, signal.SIGSTOP)
+            threading.Timer(20, os.kill, (jvm.pid, signal.SIGCONT)).start()
+            handshake(conn, auth_secret)
+
+        monkeypatch.setattr(pyspark.util, "_do_server_auth", slow_jvm)
+        # A few MB: more than the socket's buffers hold, as the predicted pairs were.
+        rows = db.spark.range(200_000).selectExpr("id", "repeat(cast(id AS string), 4) AS s")
+        collected: list[int] = []
+        worker = threading.Thread(
+            target=lambda: collected.append(rows.toArrow().num_rows), daemon=True
+        )
+        worker.start()
+        worker.join(120)
+        hung = worker.is_alive()
+        if hung:
+            jvm.kill()  # blocked for ever: free the test run (Spark cannot stop itself now)
+        assert not hung, "Python and the JVM are waiting on each other"
+        assert collected == [200_000]
+
+
+def _open_the_engine(scratch: list[Path]) -> None:
+    with spark_api() as (db, _table):
+        scratch.append(Path(db.spark.conf.get("spark.local.dir") or "").parent)
+        assert (scratch[0] / "tables").is_dir()
+
+
+@only_once
+def test_the_scratch_folder_goes_even_when_spark_fails_to_stop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The folder holds Spark's spills and the registry's names as Parquet files: it goes
+    even when stopping Spark fails (its JVM gone, as after a crash)."""
+    from pyspark.sql import SparkSession
+
+    stop = SparkSession.stop
+
+    def stop_then_fail(session: SparkSession) -> None:
+        stop(session)
+        raise ConnectionRefusedError("the JVM is gone")
+
+    monkeypatch.setattr(SparkSession, "stop", stop_then_fail)
+    scratch: list[Path] = []
+    with pytest.raises(ConnectionRefusedError):
+        _open_the_engine(scratch)
+    assert scratch
+    assert not scratch[0].exists()
 
 
 def test_without_java_the_spark_engine_names_what_to_install(

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,22 @@ def check_java() -> None:
         )
 
 
+def _end_jvm() -> None:
+    """End pyspark's JVM and wait for it. pyspark keeps one JVM per Python process, and a JVM
+    keeps the scratch folder of its first session for all later ones (Spark caches its local
+    directories), so a second linkage in the same process would write into a folder already
+    removed, recreated without its 0700 mode and never removed again."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return
+    SparkContext._gateway = SparkContext._jvm = None  # the next session starts a new JVM
+    gateway.shutdown()
+    gateway.proc.stdin.close()  # the JVM exits when its standard input closes
+    gateway.proc.wait(timeout=120)
+
+
 @contextmanager
 def spark_api() -> Iterator[tuple[Any, Callable[[pd.DataFrame], Any]]]:
     """Splink's SparkAPI on a fresh local Spark, and how to hand it a pandas table.
@@ -112,8 +128,10 @@ def spark_api() -> Iterator[tuple[Any, Callable[[pd.DataFrame], Any]]]:
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     # Spark's Python workers (Splink collects through Arrow) must be this very Python.
     os.environ["PYSPARK_PYTHON"] = os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    session = None
-    try:
+    with ExitStack() as cleanup:  # runs every step below in reverse, even if one fails
+        # Even when Spark cannot stop (its JVM gone): the folder holds the registry's names.
+        cleanup.callback(shutil.rmtree, scratch, ignore_errors=True)
+        cleanup.callback(_end_jvm)
         session = (
             SparkSession.builder.master("local[2]")
             .appName("amparo-dedup-link")
@@ -131,6 +149,7 @@ def spark_api() -> Iterator[tuple[Any, Callable[[pd.DataFrame], Any]]]:
             .config("spark.python.authenticate.socketTimeout", HANDSHAKE_TIMEOUT)
             .getOrCreate()
         )
+        cleanup.callback(session.stop)
         session.sparkContext.setLogLevel("ERROR")
         session.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
         # Registers Splink's Scala functions from the JAR put on the class path above.
@@ -138,7 +157,3 @@ def spark_api() -> Iterator[tuple[Any, Callable[[pd.DataFrame], Any]]]:
             spark_session=session, break_lineage_method=LINEAGE, results_folder=tables
         )
         yield db, lambda frame: to_spark(session, frame, tables)
-    finally:
-        if session is not None:
-            session.stop()
-        shutil.rmtree(scratch, ignore_errors=True)
