@@ -317,6 +317,7 @@ def test_once_the_budget_is_spent_new_releases_are_refused_everywhere_and_old_on
     login: Callable[[User], Client], analyst: User, cases: list[Case]
 ) -> None:
     client = login(analyst)
+    client.cookies["django_language"] = "en"  # the refusals are read in English below
     with override_settings(AMPARO_STATS_DP_EPSILON="1", AMPARO_STATS_DP_BUDGET="1.5"):
         shown = client.get("/stats/")
         refused = client.get("/stats/", {"country": "MX"})

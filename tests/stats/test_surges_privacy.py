@@ -184,6 +184,8 @@ def test_when_the_budget_cannot_pay_for_the_flags_release_nothing_is_flagged_fro
     assert page.status_code == 200  # its own figures, already paid for
     assert "<svg" in page.content.decode()
     assert "Surges in our own screenings" not in page.content.decode()
+    # Said, not left to look like a month without surges.
+    assert "Surge flags of our own screenings are not shown" in page.content.decode()
     assert api.status_code == 422
     assert "privacy budget" in json.dumps(api.json())
     assert mail.outbox == []

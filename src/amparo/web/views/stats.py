@@ -75,7 +75,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "web/stats/dashboard.html", context, status=409)
     if release is None:
         return render(request, "web/stats/dashboard.html", {"form": form}, status=400)
-    own_flags = _own_flags(request, scope)
+    own_flags, flags_withheld = _own_flags(request, scope)
     series = []
     if scope.kind in {COUNTRY, REGION}:
         series = [(s.name, surges_for(s.name)["flags"]) for s in all_series()]
@@ -88,24 +88,27 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "privacy": release.privacy,
         "query": request.GET.urlencode(),
         "own_flags": own_flags,
+        "flags_withheld": flags_withheld,
         "series": series,
     }
     return render(request, "web/stats/dashboard.html", context)
 
 
-def _own_flags(request: AuthenticatedHttpRequest, scope: Scope) -> object:
-    """The surge flags of the scope's own screenings (none for an agency).
+def _own_flags(request: AuthenticatedHttpRequest, scope: Scope) -> tuple[object, bool]:
+    """The surge flags of the scope's own screenings (none for an agency), and whether they
+    were withheld.
 
     With differential privacy on they read the unfiltered release of the scope (the page's
     own when it has no filters, so nothing more is spent); when that release would be new and
-    the budget cannot pay, the page still shows its own figures, without flags.
+    the budget cannot pay, the page still shows its own figures, and says the flags are
+    withheld rather than showing none as if nothing had surged.
     """
     if scope.kind == AGENCY:
-        return []
+        return [], False
     try:
-        return surges_for("node-screenings", scope, actor=request.user)["flags"]
+        return surges_for("node-screenings", scope, actor=request.user)["flags"], False
     except PrivacyBudgetSpent:
-        return []
+        return [], True
 
 
 def _regional_node(request: AuthenticatedHttpRequest) -> HttpResponse:
