@@ -14,7 +14,14 @@ from amparo.stats.domain.privacy import PrivacyNote, figure, privacy_config
 from amparo.stats.domain.scope import REGION, Scope
 from amparo.stats.domain.series import is_month, latest_points
 from amparo.stats.domain.surges import METHOD, Flag, MonthlyView, detect, noisy_flag, noisy_method
-from amparo.stats.domain.tables import DASHBOARD, Filters, TableSpec, build_release, stats_k
+from amparo.stats.domain.tables import (
+    DASHBOARD,
+    Filters,
+    Release,
+    TableSpec,
+    build_release,
+    stats_k,
+)
 from amparo.stats.enums import Dimension, Measure
 from amparo.stats.models import ExternalSeries, ReceivedAggregate
 
@@ -72,7 +79,7 @@ def own_view(measure: str, scope: Scope) -> MonthlyView:
 
 
 def published_view(
-    name: str, scope: Scope, *, actor: User | None
+    name: str, scope: Scope, *, actor: User | None, shown: Release | None = None
 ) -> tuple[MonthlyView, PrivacyNote, str]:
     """An own series' monthly totals as published with differential privacy: the month
     margins of the stored noisy release (`PUBLISHED_MONTHLY`), never the exact counts.
@@ -80,10 +87,14 @@ def published_view(
     Reading them again is post-processing and spends nothing; when that release was never
     published, this publishes it (spending, audited, `actor` who asked), and is refused with
     `PrivacyBudgetSpent` once the budget is spent. A suppressed month (1..k-1) is unknown.
-    Returns the view, the release's privacy note and the table read.
+    Returns the view, the release's privacy note and the table read. `shown` is a release of
+    this scope the caller has published already (the dashboard's): read when it is the one the
+    flags need (no filters, the same tables), instead of counting it again.
     """
     specs, table_id = PUBLISHED_MONTHLY[name]
-    release = build_release(scope, Filters(), specs, actor=actor)
+    release = shown
+    if release is None or release.filters != Filters() or release.specs != tuple(specs):
+        release = build_release(scope, Filters(), specs, actor=actor)
     assert release.privacy is not None  # only called with differential privacy on
     margins = release.table(table_id).row_totals
     months = {
@@ -95,13 +106,17 @@ def published_view(
 
 
 def surges_for(
-    name: str, scope: Scope | None = None, *, actor: User | None = None
+    name: str,
+    scope: Scope | None = None,
+    *,
+    actor: User | None = None,
+    shown: Release | None = None,
 ) -> dict[str, object]:
     """`{"series", "method", "flags"}` for an external series or the node's own counts.
 
     With differential privacy on, the node's own series are read from its published noisy
     monthly totals (`published_view`), and `method` and each explanation say so: exact monthly
-    totals beside noisy tables would undo the guarantee.
+    totals beside noisy tables would undo the guarantee. `shown`: see `published_view`.
     """
     method = METHOD
     if name in OWN_SERIES:
@@ -109,7 +124,7 @@ def surges_for(
         if privacy_config() is None:
             view, note = own_view(OWN_SERIES[name], scope), None
         else:
-            view, note, table_id = published_view(name, scope, actor=actor)
+            view, note, table_id = published_view(name, scope, actor=actor, shown=shown)
             method = noisy_method(note, table_id)
         flags = [_rounded(f) for f in detect(view, minimum=stats_k())]
         flags = [f for f in flags if f.baseline is None or f.baseline >= stats_k()]

@@ -192,7 +192,8 @@ def latest_points(series: ExternalSeries) -> dict[tuple[dt.date, dt.date], Serie
     return latest
 
 
-def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
+def months_between(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    """(year, month) of every month from start's to end's, both included."""
     months, (year, month) = [], (start.year, start.month)
     while (year, month) <= (end.year, end.month):
         months.append((year, month))
@@ -242,7 +243,7 @@ def _difference(
     total: SeriesPoint, prefix: SeriesPoint | None, monthly: dict[tuple[int, int], SeriesPoint]
 ) -> dict[str, object] | None:
     first = prefix.period_end + dt.timedelta(days=1) if prefix else total.period_start
-    span = _months(first, total.period_end)
+    span = months_between(first, total.period_end)
     unknown = [m for m in span if m not in monthly]
     if len(unknown) != 1:
         return None

@@ -10,6 +10,7 @@ or day it counts) and kept, spending the scope's privacy budget (`privacy.py` sa
 release spends and why no secondary suppression is needed there).
 """
 
+import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -29,6 +30,7 @@ from amparo.stats.domain import analytics, privacy
 from amparo.stats.domain.facts import NO_PROFILE, OTHER_PROFILE, Fact, facts_for
 from amparo.stats.domain.privacy import PrivacyConfig, PrivacyNote
 from amparo.stats.domain.scope import Scope
+from amparo.stats.domain.series import months_between
 from amparo.stats.domain.suppression import Grid, Key, suppress
 from amparo.stats.enums import AgeBand, DaysBand, Measure, YesNo
 from amparo.stats.enums import Dimension as Dim
@@ -179,6 +181,10 @@ class Release:
     def table(self, table_id: str) -> PublishedTable:
         return next(t for t in self.tables if t.spec.id == table_id)
 
+    @property
+    def specs(self) -> tuple[TableSpec, ...]:
+        return tuple(t.spec for t in self.tables)
+
 
 def stats_k() -> int:
     return max(5, int(settings.AMPARO_STATS_K))
@@ -295,6 +301,13 @@ def live_counts(
     """The counts of each table from the live tables (no extract configured)."""
     measures = {s.measure for s in specs}
     facts = {m: [f for f in facts_for(m, scope) if filters.keep(f)] for m in measures}
+    return counts_of(facts, specs)
+
+
+def counts_of(
+    facts: dict[str, list[Fact]], specs: Sequence[TableSpec]
+) -> dict[str, Counter[tuple[str, str]]]:
+    """The counts of each table (by spec id) of facts by measure, counted in Python."""
     return {spec.id: _count(facts[spec.measure], spec) for spec in specs}
 
 
@@ -322,9 +335,8 @@ def extract_counts(
 def release_from_facts(
     facts: dict[str, list[Fact]], filters: Filters, specs: Sequence[TableSpec], *, k: int
 ) -> Release:
-    """The live path: facts counted in Python (tests, small nodes, no extract configured)."""
-    counts = {spec.id: _count(facts[spec.measure], spec) for spec in specs}
-    return release_from_counts(counts, filters, specs, k=k)
+    """A release of facts given by measure (`counts_of`, then `release_from_counts`)."""
+    return release_from_counts(counts_of(facts, specs), filters, specs, k=k)
 
 
 def release_from_counts(
@@ -444,12 +456,8 @@ def _months(start: str, end: str) -> list[str]:
     """Every month YYYY-MM from start to end (inclusive); none when either is unknown."""
     if not start or not end or start > end:
         return []
-    year, month = int(start[:4]), int(start[5:7])
-    months = []
-    while f"{year:04d}-{month:02d}" <= end:
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
+    first, last = (dt.date(int(m[:4]), int(m[5:7]), 1) for m in (start, end))
+    return [f"{year:04d}-{month:02d}" for year, month in months_between(first, last)]
 
 
 def suppressed_keys(grid: Grid, k: int) -> set[Key]:

@@ -75,7 +75,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "web/stats/dashboard.html", context, status=409)
     if release is None:
         return render(request, "web/stats/dashboard.html", {"form": form}, status=400)
-    own_flags, flags_withheld = _own_flags(request, scope)
+    own_flags, flags_withheld = _own_flags(request, scope, release)
     series = []
     if scope.kind in {COUNTRY, REGION}:
         series = [(s.name, surges_for(s.name)["flags"]) for s in all_series()]
@@ -94,19 +94,22 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "web/stats/dashboard.html", context)
 
 
-def _own_flags(request: AuthenticatedHttpRequest, scope: Scope) -> tuple[object, bool]:
+def _own_flags(
+    request: AuthenticatedHttpRequest, scope: Scope, shown: Release
+) -> tuple[object, bool]:
     """The surge flags of the scope's own screenings (none for an agency), and whether they
     were withheld.
 
     With differential privacy on they read the unfiltered release of the scope (the page's
-    own when it has no filters, so nothing more is spent); when that release would be new and
-    the budget cannot pay, the page still shows its own figures, and says the flags are
-    withheld rather than showing none as if nothing had surged.
+    own when it has no filters: neither spent nor counted again); when that release would be
+    new and the budget cannot pay, the page still shows its own figures, and says the flags
+    are withheld rather than showing none as if nothing had surged.
     """
     if scope.kind == AGENCY:
         return [], False
     try:
-        return surges_for("node-screenings", scope, actor=request.user)["flags"], False
+        flags = surges_for("node-screenings", scope, actor=request.user, shown=shown)["flags"]
+        return flags, False
     except PrivacyBudgetSpent:
         return [], True
 
