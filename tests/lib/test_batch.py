@@ -1,13 +1,18 @@
 """`fetch_together`: the same results as `list()`, in one round trip to PostgreSQL."""
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from amparo.accounts.models import Agency, Country, User
 from amparo.casework.domain.tasks import create_task
 from amparo.casework.models import Task
-from amparo.lib.batch import fetch_together
+from amparo.lib.batch import CompiledRead, CompiledReadError, fetch_together
 from amparo.people.models import Case
 from amparo.protection.models import AuditEvent
 
@@ -48,3 +53,80 @@ def test_a_failing_query_raises_and_the_connection_still_works(mx_case: Case) ->
     with pytest.raises(Exception, match="no_such_column"), transaction.atomic():
         fetch_together(Case.objects.all(), broken)
     assert list(Case.objects.filter(pk=mx_case.pk)) == [mx_case]
+
+
+# Compiled reads: built and compiled once per process, bound to each call's arguments.
+
+
+def test_a_compiled_read_gives_what_a_fresh_queryset_gives_for_each_argument(
+    mx_case: Case, gt_case: Case, mx_caseworker: User
+) -> None:
+    create_task(mx_case, actor=mx_caseworker, title="Call the shelter")
+    builds: list[int] = []
+
+    def tasks(case_id: int) -> QuerySet[Task]:
+        builds.append(case_id)
+        return Task.objects.filter(case_id=case_id, status="open").select_related("case")
+
+    read = CompiledRead(tasks)
+    for case in (mx_case, gt_case, mx_case):
+        fresh = tasks(case.pk)
+        (found,) = fetch_together(read(case.pk))
+        assert found == list(fresh)
+        assert read(case.pk).sql() == fresh.query.get_compiler(using="default").as_sql()
+    assert [task.case.pk for task in fetch_together(read(mx_case.pk))[0]] == [mx_case.pk]
+    # Built once with placeholders, then once per fresh comparison above: never per call.
+    assert len(builds) == 1 + 3
+
+
+def test_compiled_reads_of_every_kind_go_with_querysets_in_one_message(
+    mx_case: Case, mx_caseworker: User
+) -> None:
+    create_task(mx_case, actor=mx_caseworker, title="Book an interpreter")
+    codes = CompiledRead(lambda prefix: Agency.objects.filter(country_id=prefix).values("code"))
+    titles = CompiledRead(
+        lambda case_id: Task.objects.filter(case_id=case_id).values_list("title", flat=True)[:1]
+    )
+    countries = CompiledRead(lambda: Country.objects.order_by("code"))
+    with CaptureQueriesContext(connection) as captured:
+        found = fetch_together(
+            codes("MX"), titles(mx_case.pk), Case.objects.filter(pk=mx_case.pk), countries()
+        )
+    assert found[0] == list(Agency.objects.filter(country_id="MX").values("code"))
+    assert found[1] == ["Book an interpreter"]
+    assert found[2] == [mx_case]
+    assert found[3] == list(Country.objects.order_by("code"))
+    expected_messages = 1 if connection.vendor == "postgresql" else 4
+    assert len(captured.captured_queries) == expected_messages
+
+
+def test_each_shape_is_compiled_apart(mx_case: Case, gt_case: Case) -> None:
+    by_agency = CompiledRead(
+        lambda agency_code, case_id: Case.objects.filter(agency__code=agency_code, pk=case_id)
+    )
+    assert fetch_together(by_agency(mx_case.pk, shape="mx-oim")) == [[mx_case]]
+    assert fetch_together(by_agency(gt_case.pk, shape="mx-oim")) == [[]]
+    gt_code = gt_case.agency.code
+    assert fetch_together(by_agency(gt_case.pk, shape=gt_code)) == [[gt_case]]
+
+
+@pytest.mark.parametrize(
+    ("build", "argument"),
+    [
+        (lambda name: Country.objects.filter(name_en__icontains=name), "mex"),  # "%mex%"
+        (lambda case_id: Case.objects.filter(pk__in=[case_id, 1]), 3),  # fine, but then:
+        (lambda day: Case.objects.filter(opened_at__date=day), dt.date(2026, 1, 1)),
+        (lambda flag: Case.objects.filter(is_synthetic=flag), True),
+    ],
+    ids=["transformed", "in-a-list", "a-date", "a-boolean"],
+)
+def test_an_argument_that_does_not_reach_the_sql_unchanged_is_refused(
+    build: Callable[[Any], QuerySet[Any]], argument: object, reference: None
+) -> None:
+    read = CompiledRead(build)
+    if isinstance(argument, int) and not isinstance(argument, bool):
+        # An id inside an IN list still reaches the SQL as its own parameter: allowed.
+        assert fetch_together(read(argument)) == [list(build(argument))]
+        return
+    with pytest.raises(CompiledReadError, match="argument 0"):
+        read(argument)  # type: ignore[arg-type]

@@ -11,28 +11,152 @@ trip, the rows are handed back to that same compiler and the queryset's own iter
 the objects (models with `select_related`, `values()`, `values_list()` alike), so what comes
 back is exactly what `list(queryset)` returns. Elsewhere (SQLite, whose driver runs one
 statement per call) each queryset is simply evaluated in turn.
+
+Building and compiling a queryset costs Python far more than PostgreSQL takes to answer it. A
+read that a hot page sends on every request can be a `CompiledRead`: its queryset is built
+and compiled once per process, with placeholder arguments, and each call only binds its own
+arguments into the compiled SQL (see `CompiledRead`).
 """
 
-from collections.abc import Iterator
+import copy
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
+# Placeholder arguments: values no real id or code takes (ids are positive; the strings hold a
+# NUL, which PostgreSQL refuses in text), inside a 32-bit integer so that no integer field's
+# lookup drops them as out of range.
+_INT_PLACEHOLDER = -1_987_654_000
+_STR_PLACEHOLDER = "\x00amparo-argument-{}\x00"
+# Compiled statements kept per read: one per shape (e.g. per set of memberships of the gate).
+_MOST_SHAPES = 512
 
-def fetch_together(*querysets: QuerySet[Any, Any]) -> list[list[Any]]:
-    """The results of `querysets`, each as `list(queryset)` gives it, in the order given.
 
-    The querysets must be independent reads on one database (none may need another's
-    result); each is evaluated once and its result cache filled, as `list()` would.
+class CompiledReadError(TypeError):
+    """A read whose arguments do not pass into its SQL unchanged cannot be compiled once."""
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """A read compiled once: its SQL, its parameters with the argument positions marked, and
+    the queryset and compiler that build results from rows."""
+
+    sql: str
+    params: tuple[tuple[bool, Any], ...]  # (True, argument index) or (False, constant)
+    queryset: QuerySet[Any, Any]
+    compiler: SQLCompiler
+
+    def bind(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(args[value] if is_argument else value for is_argument, value in self.params)
+
+
+class CompiledRead:
+    """A read built and compiled once per process and shape, then bound to each call's
+    arguments: `VISIBLE(case_id)` costs a list of parameters, not a queryset and its SQL.
+
+    `build(*args)` (or `build(shape, *args)` when called with `shape=`) returns the queryset;
+    it is called once per shape with placeholder arguments, which must reach the SQL's
+    parameters unchanged (ids and codes compared with `=`), else `CompiledReadError` says
+    which. `shape` is a hashable value that changes the SQL itself (e.g. the user's access
+    condition); each shape is compiled once, and the most recent `_MOST_SHAPES` are kept.
+    Evaluate a bound read with `fetch_together` (with others, in one round trip).
     """
-    aliases = {queryset.db for queryset in querysets}
+
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], *, alias: str = "") -> None:
+        self._build = build
+        self._alias = alias or DEFAULT_DB_ALIAS
+        self._statements: OrderedDict[Hashable, _Statement] = OrderedDict()
+
+    def __call__(self, *args: int | str, shape: Hashable = None) -> "BoundRead":
+        key = (shape, tuple(type(arg) for arg in args), connections[self._alias].vendor)
+        statement = self._statements.get(key)
+        if statement is not None:
+            self._statements.move_to_end(key)  # the most recently used shapes are kept
+        else:
+            statement = self._compile(shape, args)
+            self._statements[key] = statement
+            if len(self._statements) > _MOST_SHAPES:
+                self._statements.popitem(last=False)
+        return BoundRead(statement, args, self._alias)
+
+    def _compile(self, shape: Hashable, args: tuple[int | str, ...]) -> _Statement:
+        placeholders = [_placeholder(index, arg) for index, arg in enumerate(args)]
+        queryset = (
+            self._build(shape, *placeholders) if shape is not None else self._build(*placeholders)
+        )
+        compiler = queryset.query.get_compiler(using=self._alias)
+        sql, params = compiler.as_sql()  # EmptyResultSet here is a read that can match nothing
+        marked = tuple(_mark(value, placeholders) for value in params)
+        for index, placeholder in enumerate(placeholders):
+            if (True, index) not in marked or str(placeholder) in sql:
+                raise CompiledReadError(
+                    f"argument {index} of {self._build.__qualname__} does not reach the SQL "
+                    "as a parameter of its own; build this read as a queryset instead"
+                )
+        return _Statement(sql, marked, queryset, compiler)
+
+
+def _placeholder(index: int, arg: object) -> int | str:
+    if isinstance(arg, bool) or not isinstance(arg, int | str):
+        raise CompiledReadError(f"argument {index} must be an id or a code, not {arg!r}")
+    return _INT_PLACEHOLDER - index if isinstance(arg, int) else _STR_PLACEHOLDER.format(index)
+
+
+def _mark(value: Any, placeholders: list[int | str]) -> tuple[bool, Any]:
+    for index, placeholder in enumerate(placeholders):
+        if type(value) is type(placeholder) and value == placeholder:
+            return True, index
+    return False, value
+
+
+@dataclass(frozen=True)
+class BoundRead:
+    """A `CompiledRead` with one call's arguments: what `fetch_together` evaluates."""
+
+    statement: _Statement
+    args: tuple[int | str, ...]
+    alias: str
+
+    def sql(self) -> tuple[str, tuple[Any, ...]]:
+        return self.statement.sql, self.statement.bind(self.args)
+
+    def results(self, rows: list[Any]) -> list[Any]:
+        """What `list()` of the read's queryset gives for `rows`, on a copy of the compiled
+        queryset and compiler, so that concurrent calls share nothing they change."""
+        queryset = self.statement.queryset.all()  # a clone
+        compiler = copy.copy(self.statement.compiler)
+        compiler.connection = connections[self.alias]  # this thread's, not the compiling one's
+        return _evaluate(queryset, compiler, rows)
+
+    def evaluate(self) -> list[Any]:
+        """Run alone (SQLite, or a read whose alias differs from the others')."""
+        sql, params = self.sql()
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            return self.results(cursor.fetchall())
+
+
+Read = QuerySet[Any, Any] | BoundRead
+
+
+def fetch_together(*reads: Read) -> list[list[Any]]:
+    """The results of `reads` (querysets or bound `CompiledRead`s), each as `list()` gives
+    it for a queryset, in the order given.
+
+    The reads must be independent reads on one database (none may need another's result);
+    each queryset is evaluated once and its result cache filled, as `list()` would.
+    """
+    aliases = {read.alias if isinstance(read, BoundRead) else read.db for read in reads}
     alias = aliases.pop() if len(aliases) == 1 else ""
     if not alias or not _binds_on_the_client(alias):
-        return [list(queryset) for queryset in querysets]
-    return _in_one_message(querysets, alias)
+        return [read.evaluate() if isinstance(read, BoundRead) else list(read) for read in reads]
+    return _in_one_message(reads, alias)
 
 
 def _binds_on_the_client(alias: str) -> bool:
@@ -43,16 +167,19 @@ def _binds_on_the_client(alias: str) -> bool:
     return connection.vendor == "postgresql" and not options.get("server_side_binding")
 
 
-def _in_one_message(querysets: tuple[QuerySet[Any, Any], ...], alias: str) -> list[list[Any]]:
+def _in_one_message(reads: tuple[Read, ...], alias: str) -> list[list[Any]]:
     """One execute of all the statements. The driver binds the parameters on the client
     (psycopg's ClientCursor, Django's default), so several statements may share one call."""
-    compilers = [queryset.query.get_compiler(using=alias) for queryset in querysets]
+    bound = [
+        read if isinstance(read, BoundRead) else _OneOff(read, read.query.get_compiler(alias))
+        for read in reads
+    ]
     statements: list[str] = []
     params: list[Any] = []
     sent: list[bool] = []  # False where the query can match nothing (e.g. `pk__in=[]`)
-    for compiler in compilers:
+    for read in bound:
         try:
-            sql, sql_params = compiler.as_sql()
+            sql, sql_params = read.sql()
         except EmptyResultSet:
             sent.append(False)
             continue
@@ -72,10 +199,22 @@ def _in_one_message(querysets: tuple[QuerySet[Any, Any], ...], alias: str) -> li
                 cursor.nextset()
             first = False
             rows.append(cursor.fetchall())
-    return [
-        _evaluate(queryset, compiler, found)
-        for queryset, compiler, found in zip(querysets, compilers, rows, strict=True)
-    ]
+    return [read.results(found) for read, found in zip(bound, rows, strict=True)]
+
+
+@dataclass(frozen=True)
+class _OneOff:
+    """A queryset given to `fetch_together`, compiled for this call only."""
+
+    queryset: QuerySet[Any, Any]
+    compiler: SQLCompiler
+
+    def sql(self) -> tuple[str, tuple[Any, ...]]:
+        sql, params = self.compiler.as_sql()
+        return sql, tuple(params)
+
+    def results(self, rows: list[Any]) -> list[Any]:
+        return _evaluate(self.queryset, self.compiler, rows)
 
 
 def _evaluate(queryset: QuerySet[Any, Any], compiler: SQLCompiler, rows: list[Any]) -> list[Any]:

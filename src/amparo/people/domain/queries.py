@@ -8,6 +8,7 @@ from django.http import Http404
 
 from amparo.accounts.enums import CASEWORK_ROLES
 from amparo.accounts.models import Agency, User
+from amparo.lib.batch import CompiledRead, fetch_together
 from amparo.people.enums import Sensitivity, Sex
 from amparo.people.models import Case
 from amparo.people.rules import case_filter_for, fields_with, labels_for
@@ -27,15 +28,16 @@ PERSON_FIELDS = (
     "documents",
 )
 
+# What pages show with a case, read in the same query.
+_SHOWN_WITH_A_CASE = ("person", "agency", "country", "assigned_to")
+
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """Every case the user may see, with what list pages show, in one query."""
     condition = case_filter_for(user)
     if condition is None:
         return Case.objects.none()
-    return Case.objects.filter(condition).select_related(
-        "person", "agency", "country", "assigned_to"
-    )
+    return Case.objects.filter(condition).select_related(*_SHOWN_WITH_A_CASE)
 
 
 def get_case_for(user: User, case_id: int) -> Case:
@@ -46,10 +48,21 @@ def get_case_for(user: User, case_id: int) -> Case:
     `person_fields_for`, and who may decide what (closure, approvals) is checked by the
     domain function that does it.
     """
-    case = cases_visible_to(user).filter(pk=case_id).first()
-    if case is None:
+    condition = case_filter_for(user)
+    if condition is None:
         raise Http404
-    return case
+    # Compiled once per access condition (one per set of memberships), bound to the case id.
+    (found,) = fetch_together(_VISIBLE_CASE(case_id, shape=condition))
+    if not found:
+        raise Http404
+    return found[0]
+
+
+_VISIBLE_CASE = CompiledRead(
+    lambda condition, case_id: Case.objects.filter(condition, pk=case_id).select_related(
+        *_SHOWN_WITH_A_CASE
+    )
+)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from amparo.assessment.models import FactorFinding
 from amparo.casework.domain.consent import valid_basis_for
 from amparo.casework.enums import BestInterestsKind, ConsentPurpose, LegalBasis
 from amparo.casework.models import BestInterestsRecord
-from amparo.lib.batch import fetch_together
+from amparo.lib.batch import CompiledRead, Read, fetch_together
 from amparo.lib.datafiles import DataFileError, read_data_file
 from amparo.people.models import Case, Person
 from amparo.referrals.enums import ServedProfile, ServiceCategory
@@ -140,20 +140,26 @@ def person_records(person: Person) -> PersonRecords:
     return records
 
 
-def person_records_with(
-    person: Person, *also: QuerySet[Any, Any]
-) -> tuple[PersonRecords, list[list[Any]]]:
-    """`person_records`, and the results of the independent querysets `also` (what a page
-    shows beside them), all read in one round trip to PostgreSQL (`fetch_together`)."""
+# The three reads of `person_records`, by person id, compiled once per process (every case
+# page and every referral check sends them).
+_SCREENINGS = CompiledRead(
+    lambda person_id: Screening.objects.filter(case__person_id=person_id).defer("result")
+)
+_DECISIONS = CompiledRead(lambda person_id: profile_decisions(screening__case__person_id=person_id))
+_REFOULEMENT_RISK = CompiledRead(
+    lambda person_id: FactorFinding.objects.filter(
+        assessment__case__person_id=person_id,
+        mark=Mark.RISK,
+        factor_key=FactorFinding.key_of(_FEAR_FACTOR),
+    ).values_list("pk", flat=True)[:1]
+)
+
+
+def person_records_with(person: Person, *also: Read) -> tuple[PersonRecords, list[list[Any]]]:
+    """`person_records`, and the results of the independent reads `also` (what a page shows
+    beside them), all read in one round trip to PostgreSQL (`fetch_together`)."""
     screenings, decisions, risk, *others = fetch_together(
-        Screening.objects.filter(case__person=person).defer("result"),
-        profile_decisions(screening__case__person=person),
-        FactorFinding.objects.filter(
-            assessment__case__person=person,
-            mark=Mark.RISK,
-            factor_key=FactorFinding.key_of(_FEAR_FACTOR),
-        ).values_list("pk", flat=True)[:1],
-        *also,
+        _SCREENINGS(person.pk), _DECISIONS(person.pk), _REFOULEMENT_RISK(person.pk), *also
     )
     return PersonRecords(person, screenings, latest_confirmed(decisions), bool(risk)), others
 

@@ -9,13 +9,15 @@ from amparo.accounts.http import AuthenticatedHttpRequest
 from amparo.accounts.models import Country, User
 from amparo.casework.domain.lifecycle import ALLOWED
 from amparo.casework.enums import ApprovalDecision, ClosureReason, TaskStatus
-from amparo.casework.models import CasePlan, Goal, PlanAction
+from amparo.casework.models import Approval, CaseNote, CasePlan, Consent, Goal, PlanAction, Task
 from amparo.casework.rules import is_supervisor_of
+from amparo.lib.batch import CompiledRead
 from amparo.people.domain.cases import list_cases, read_case
 from amparo.people.domain.queries import get_case_for, person_fields_for
 from amparo.people.enums import CaseStatus
 from amparo.people.models import Case, Person
 from amparo.referrals.domain.safety import feared_countries, person_records_with
+from amparo.referrals.models import Referral
 from amparo.web.pdf import render_case_summary
 
 PAGE_SIZE = 50
@@ -35,6 +37,28 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
     return render(request, "web/case_detail.html", case_page_context(user, case))
 
 
+# What the case page shows besides the person's records, by case id: compiled once per
+# process (`CompiledRead`), as the page is the one every caseworker opens all day.
+_PAGE_READS = (
+    CompiledRead(lambda case_id: CasePlan.objects.filter(case_id=case_id)[:1]),
+    CompiledRead(lambda case_id: Goal.objects.filter(plan__case_id=case_id)),
+    CompiledRead(lambda case_id: PlanAction.objects.filter(goal__plan__case_id=case_id)),
+    CompiledRead(
+        lambda case_id: Consent.objects.filter(case_id=case_id).select_related("recipient")
+    ),
+    CompiledRead(lambda case_id: Task.objects.filter(case_id=case_id, status=TaskStatus.OPEN)),
+    CompiledRead(
+        lambda case_id: Approval.objects.filter(case_id=case_id, decision=ApprovalDecision.PENDING)
+    ),
+    CompiledRead(lambda case_id: CaseNote.objects.filter(case_id=case_id)[:5]),
+    CompiledRead(
+        lambda case_id: Referral.objects.filter(case_id=case_id).select_related("receiving_agency")
+    ),
+)
+# The member countries (a dozen rows), named in the "do not contact" box.
+_COUNTRIES = CompiledRead(lambda: Country.objects.all())
+
+
 def case_page_context(user: User, case: Case) -> dict[str, object]:
     """Everything the case page shows, in one round trip to PostgreSQL (`fetch_together`).
 
@@ -45,16 +69,7 @@ def case_page_context(user: User, case: Case) -> dict[str, object]:
     """
     person = person_fields_for(user, case)
     records, page = person_records_with(
-        case.person,
-        CasePlan.objects.filter(case=case)[:1],
-        Goal.objects.filter(plan__case=case),
-        PlanAction.objects.filter(goal__plan__case=case),
-        case.consents.select_related("recipient"),
-        case.tasks.filter(status=TaskStatus.OPEN),
-        case.approvals.filter(decision=ApprovalDecision.PENDING),
-        case.notes.all()[:5],
-        case.referrals.select_related("receiving_agency"),
-        Country.objects.all(),  # the member countries (a dozen rows), named in the box below
+        case.person, *(read(case.pk) for read in _PAGE_READS), _COUNTRIES()
     )
     plans, goals, actions, consents, tasks, approvals, notes, referrals, countries = page
     feared = feared_countries(case.person, records)
