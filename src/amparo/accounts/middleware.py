@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django_otp import devices_for_user
 
+from amparo.accounts.backends import memberships_remembered
 from amparo.accounts.domain.users import requires_two_factor
 from amparo.accounts.models import Membership
 
@@ -26,13 +27,14 @@ _OPEN_PREFIXES = (
 class MembershipsMiddleware:
     """Load the signed-in user's memberships (with their agencies) once per request: the
     access rules, the navigation and the role checks all read them. One query: the agencies
-    are joined, not prefetched apart."""
+    are joined, not prefetched apart. A session signed in through `StaffBackend` has them
+    already, read with the user."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and not memberships_remembered(request.user):
             memberships = Membership.objects.select_related("agency")
             prefetch_related_objects([request.user], Prefetch("memberships", memberships))
         return self.get_response(request)
