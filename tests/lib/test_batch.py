@@ -130,3 +130,72 @@ def test_an_argument_that_does_not_reach_the_sql_unchanged_is_refused(
         return
     with pytest.raises(CompiledReadError, match="argument 0"):
         read(argument)  # type: ignore[arg-type]
+
+
+# On PostgreSQL, a compiled read runs as a prepared statement of its connection.
+
+on_postgresql = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="prepared statements are PostgreSQL's"
+)
+
+
+def _sent(read: CompiledRead, *args: int) -> tuple[list[Any], str]:
+    with CaptureQueriesContext(connection) as captured:
+        (found,) = fetch_together(read(*args))
+    (query,) = captured.captured_queries
+    return found, query["sql"]
+
+
+@on_postgresql
+def test_a_compiled_read_is_prepared_once_then_executed(mx_case: Case, gt_case: Case) -> None:
+    # A literal percent sign in the SQL survives numbering the parameters.
+    read = CompiledRead(
+        lambda case_id: (
+            Case.objects.extra(where=["people_case.reference NOT LIKE '%%zz'"])
+            .exclude(reference="prepared-once")
+            .filter(pk=case_id)
+        )
+    )
+    found, first = _sent(read, mx_case.pk)
+    assert found == [mx_case]
+    assert first.startswith("PREPARE amparo_")
+    assert "EXECUTE amparo_" in first
+    found, second = _sent(read, gt_case.pk)
+    assert found == [gt_case]
+    assert second.startswith("EXECUTE amparo_")
+    assert "PREPARE" not in second
+
+
+@on_postgresql
+def test_after_a_failed_message_statements_are_prepared_again_under_new_names(
+    mx_case: Case,
+) -> None:
+    broken = Case.objects.extra(where=["no_such_column = 1"])
+    read = CompiledRead(lambda case_id: Case.objects.exclude(reference="failed").filter(pk=case_id))
+    with (
+        CaptureQueriesContext(connection) as captured,
+        pytest.raises(Exception, match="no_such_column"),
+        transaction.atomic(),
+    ):
+        fetch_together(read(mx_case.pk), broken)
+    # Its PREPARE ran before the failure (PREPARE outlives the rollback): preparing it again
+    # under the same name would fail; a new name cannot.
+    failed_name = captured.captured_queries[0]["sql"].split()[1]
+    found, sql = _sent(read, mx_case.pk)
+    assert found == [mx_case]
+    assert sql.startswith("PREPARE amparo_")
+    assert sql.split()[1] != failed_name
+    found, sql = _sent(read, mx_case.pk)
+    assert (found, sql.split()[0]) == ([mx_case], "EXECUTE")
+
+
+@on_postgresql
+def test_with_server_side_cursors_disabled_nothing_is_prepared(
+    monkeypatch: pytest.MonkeyPatch, mx_case: Case
+) -> None:
+    """PgBouncer's transaction mode: Django's DISABLE_SERVER_SIDE_CURSORS turns them off."""
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    read = CompiledRead(lambda case_id: Case.objects.exclude(reference="pooled").filter(pk=case_id))
+    found, sql = _sent(read, mx_case.pk)
+    assert found == [mx_case]
+    assert sql.startswith("SELECT ")

@@ -159,3 +159,34 @@ def test_signing_out_needs_a_post(login: Callable[[User], Client], mx_caseworker
     assert client.get("/logout/").status_code == 405
     assert client.post("/logout/").status_code == 302
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("language", "cases", "staff"),
+    [("es", "Casos", "Personal"), ("en", "Cases", "Staff"), ("fr", "Dossiers", "Personnel")],
+)
+def test_the_menu_is_each_readers_own_in_each_language(
+    login: Callable[[User], Client],
+    administrator: User,
+    mx_caseworker: User,
+    language: str,
+    cases: str,
+    staff: str,
+) -> None:
+    """The menu and the language list are rendered once per language and set of entries
+    (`{% cache %}` in base.html): a reader never gets another role's menu or language."""
+    pages = {}
+    for user in (administrator, mx_caseworker, administrator):
+        client = login(user)
+        client.cookies["django_language"] = language
+        pages[user.username] = client.get("/").content.decode()
+    admin_menu = pages[administrator.username].split("<nav", 1)[1].split("</nav>", 1)[0]
+    caseworker_menu = pages[mx_caseworker.username].split("<nav", 1)[1].split("</nav>", 1)[0]
+    assert "/users/" in admin_menu
+    assert f">{staff}<" in admin_menu
+    assert f">{cases}<" not in admin_menu
+    assert f">{cases}<" in caseworker_menu
+    assert "/users/" not in caseworker_menu
+    for page in pages.values():
+        assert f'<option value="{language}" selected>' in page
+        assert page.count(" selected>") == 1

@@ -59,7 +59,8 @@ class _Statement:
 
     @cached_property
     def name(self) -> str:
-        """The name it is prepared under on PostgreSQL: the same SQL, the same name."""
+        """The name it is prepared under on PostgreSQL (with a connection's generation, see
+        `_Prepared`): the same SQL, the same name."""
         return "amparo_" + hashlib.sha256(self.sql.encode()).hexdigest()[:24]
 
     @cached_property
@@ -211,12 +212,12 @@ def _in_one_message(reads: tuple[Read, ...], alias: str) -> list[list[Any]]:
             sent.append(False)
             continue
         if prepared is not None and isinstance(read, BoundRead):
-            statement = read.statement
-            if statement.name not in prepared and statement.name not in newly:
-                statements.append(f"PREPARE {statement.name} AS {statement.numbered_sql}")
+            name = prepared.name_of(read.statement)
+            if name not in prepared.names and name not in newly:
+                statements.append(f"PREPARE {name} AS {read.statement.numbered_sql}")
                 answers.append(False)
-                newly.add(statement.name)
-            sql = f"EXECUTE {statement.name}" + (
+                newly.add(name)
+            sql = f"EXECUTE {name}" + (
                 f"({', '.join(['%s'] * len(sql_params))})" if sql_params else ""
             )
         statements.append(sql)
@@ -229,10 +230,8 @@ def _in_one_message(reads: tuple[Read, ...], alias: str) -> list[list[Any]]:
             if statements:
                 cursor.execute(";\n".join(statements), params)
         except Exception:
-            # Which PREPAREs ran before the failure is unknown: this connection prepares no
-            # more (it is replaced within CONN_MAX_AGE).
             if prepared is not None:
-                _PREPARED[wrapper.connection] = None
+                prepared.start_again()
             raise
         for index, has_rows in enumerate(answers):
             if index:
@@ -240,7 +239,7 @@ def _in_one_message(reads: tuple[Read, ...], alias: str) -> list[list[Any]]:
             if has_rows:
                 answered.append(cursor.fetchall())
     if prepared is not None:
-        prepared |= newly
+        prepared.names |= newly
     rows = iter(answered)
     return [
         read.results(next(rows) if was_sent else [])
@@ -248,12 +247,28 @@ def _in_one_message(reads: tuple[Read, ...], alias: str) -> list[list[Any]]:
     ]
 
 
-# The statements prepared on each open PostgreSQL connection (None: it prepares no more).
-_PREPARED: "weakref.WeakKeyDictionary[Any, set[str] | None]" = weakref.WeakKeyDictionary()
+class _Prepared:
+    """The statements prepared on one open PostgreSQL connection."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.generation = 0
+
+    def name_of(self, statement: _Statement) -> str:
+        return f"{statement.name}_{self.generation}"
+
+    def start_again(self) -> None:
+        """After a failed message, which of its PREPAREs ran is unknown (PREPARE outlives
+        a rollback): later statements take new names rather than guess."""
+        self.names = set()
+        self.generation += 1
 
 
-def _prepared_on(raw_connection: Any) -> set[str] | None:
-    return _PREPARED.setdefault(raw_connection, set())
+_PREPARED: "weakref.WeakKeyDictionary[Any, _Prepared]" = weakref.WeakKeyDictionary()
+
+
+def _prepared_on(raw_connection: Any) -> _Prepared:
+    return _PREPARED.setdefault(raw_connection, _Prepared())
 
 
 def _prepares(alias: str) -> bool:
