@@ -149,3 +149,31 @@ def test_outside_demo_mode_a_secret_key_is_required(tmp_path: Path) -> None:
     result = _amparo(["check"], {"AMPARO_DEMO": "false", "AMPARO_SECRET_KEY": ""}, tmp_path)
     assert result.returncode == 2
     assert "AMPARO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", "True"), (None, "False")])
+def test_behind_a_pooler_postgresql_prepares_nothing(
+    tmp_path: Path, value: str | None, expected: str
+) -> None:
+    """PgBouncer's transaction mode: `amparo.lib.batch` prepares no statement then."""
+    probe = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS'))"
+    )
+    env = {
+        **os.environ,
+        "AMPARO_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "postgresql://amparo@127.0.0.1:5432/amparo",
+        "DJANGO_SETTINGS_MODULE": "amparo.settings",
+    }
+    env.pop("AMPARO_DB_BEHIND_POOLER", None)
+    if value is not None:
+        env["AMPARO_DB_BEHIND_POOLER"] = value
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"import django; django.setup(); {probe}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == [expected]

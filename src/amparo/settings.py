@@ -109,6 +109,10 @@ if _db_url:
             "HOST": _db.host,
             "PORT": _db.port,
             "CONN_MAX_AGE": env_int("AMPARO_DB_CONN_MAX_AGE", 60),
+            # Behind a pooler that hands each transaction another server session (PgBouncer's
+            # transaction mode): no server-side cursors and no prepared statements
+            # (`amparo.lib.batch`).
+            "DISABLE_SERVER_SIDE_CURSORS": env_bool("AMPARO_DB_BEHIND_POOLER", False),
         }
     }
 else:
