@@ -76,7 +76,10 @@ class _Statement:
 
 class CompiledRead:
     """A read built and compiled once per process and shape, then bound to each call's
-    arguments: `VISIBLE(case_id)` costs a list of parameters, not a queryset and its SQL.
+    arguments: `TASKS(case_id)` then costs a tuple of parameters, not a queryset and its SQL.
+
+        TASKS = CompiledRead(lambda case_id: Task.objects.filter(case_id=case_id))
+        (tasks,) = fetch_together(TASKS(case.pk))
 
     `build(*args)` (or `build(shape, *args)` when called with `shape=`) returns the queryset;
     it is called once per shape with placeholder arguments, which must reach the SQL's
