@@ -123,26 +123,29 @@ def test_an_older_world_readable_database_is_narrowed_to_its_owner(tmp_path: Pat
     assert database.stat().st_mode & 0o777 == 0o600
 
 
-def test_behind_https_cookies_are_secure_and_hsts_is_sent(tmp_path: Path) -> None:
-    probe = (
-        "from django.conf import settings as s; "
-        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-        "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT)"
-    )
-    env = {
-        **os.environ,
-        "AMPARO_DATA_DIR": str(tmp_path),
-        "AMPARO_HTTPS": "true",
-        "DJANGO_SETTINGS_MODULE": "amparo.settings",
-    }
+def _settings_seen(tmp_path: Path, names: str, env: dict[str, str | None]) -> list[str]:
+    """What a fresh process prints of the settings `names` (an expression over `s`) with the
+    variables `env` set (None: unset)."""
+    full_env = {**os.environ, "AMPARO_DATA_DIR": str(tmp_path)}
+    full_env["DJANGO_SETTINGS_MODULE"] = "amparo.settings"
+    for name, value in env.items():
+        full_env.pop(name, None)
+        if value is not None:
+            full_env[name] = value
+    probe = f"import django; django.setup(); from django.conf import settings as s; print({names})"
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", f"import django; django.setup(); {probe}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, "-c", probe], env=full_env, capture_output=True, text=True, check=True
     )
-    assert result.stdout.split() == ["True", "True", "31536000", "True"]
+    return result.stdout.split()
+
+
+def test_behind_https_cookies_are_secure_and_hsts_is_sent(tmp_path: Path) -> None:
+    names = (
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_SSL_REDIRECT"
+    )
+    seen = _settings_seen(tmp_path, names, {"AMPARO_HTTPS": "true"})
+    assert seen == ["True", "True", "31536000", "True"]
 
 
 def test_outside_demo_mode_a_secret_key_is_required(tmp_path: Path) -> None:
@@ -156,24 +159,7 @@ def test_behind_a_pooler_postgresql_prepares_nothing(
     tmp_path: Path, value: str | None, expected: str
 ) -> None:
     """PgBouncer's transaction mode: `amparo.lib.batch` prepares no statement then."""
-    probe = (
-        "from django.conf import settings as s; "
-        "print(s.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS'))"
-    )
-    env = {
-        **os.environ,
-        "AMPARO_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": "postgresql://amparo@127.0.0.1:5432/amparo",
-        "DJANGO_SETTINGS_MODULE": "amparo.settings",
-    }
-    env.pop("AMPARO_DB_BEHIND_POOLER", None)
-    if value is not None:
-        env["AMPARO_DB_BEHIND_POOLER"] = value
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", f"import django; django.setup(); {probe}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.split() == [expected]
+    names = "s.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS')"
+    url = "postgresql://amparo@127.0.0.1:5432/amparo"
+    env = {"DATABASE_URL": url, "AMPARO_DB_BEHIND_POOLER": value}
+    assert _settings_seen(tmp_path, names, env) == [expected]
