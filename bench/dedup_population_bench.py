@@ -6,15 +6,21 @@ Generates N records (`amparo dedup generate`, seed fixed), then runs in a fresh 
   its peak memory is the Python process plus the JVM (which the engine ends and waits for);
 - vanilla: Splink's default comparisons (NameComparison, DateOfBirthComparison, exact match)
   on the raw columns lower-cased, with the usual blocking rules and the same EM training.
-Prints pairs, precision, recall, F1, wall time and peak memory of each, and the machine.
+Prints pairs, precision, recall, F1, wall time and peak memory of each, and the machine; for
+amparo's own path also the time of each stage (reading, normalising, registering, EM,
+predicting). Several sizes (`--records 250000,500000`) add, per stage, the growth exponent k
+between the two largest (time ~ N^k) and what it projects for --project records: a
+projection, not a measurement.
 
     .venv/bin/python bench/dedup_population_bench.py --records 1000000
     .venv/bin/python bench/dedup_population_bench.py --records 100000 --models amparo,amparo-spark
+    .venv/bin/python bench/dedup_population_bench.py --records 250000,500000 --models amparo
 """
 
 import argparse
 import json
 import logging
+import math
 import resource
 import subprocess
 import sys
@@ -28,17 +34,25 @@ from _common import machine
 THRESHOLD = 0.9
 
 
-def _amparo(path: str, engine: str = "duckdb") -> list[tuple[str, str, float]]:
+def _amparo(
+    path: str, engine: str = "duckdb"
+) -> tuple[list[tuple[str, str, float]], dict[str, float]]:
+    """The pairs, and the seconds of each stage."""
     import pandas as pd
 
     from amparo.dedup.linkage.model import link
     from amparo.dedup.linkage.prepare import model_rows
     from amparo.dedup.linkage.reading import read_registry
 
+    started = time.perf_counter()
     optional, rows = read_registry(path)
+    read = time.perf_counter()
     table = pd.DataFrame(model_rows(rows))
-    pairs = link([table], optional, threshold=THRESHOLD, engine=engine).pairs
-    return list(zip(pairs.id_l, pairs.id_r, pairs.probability, strict=True))
+    normalised = time.perf_counter()
+    result = link([table], optional, threshold=THRESHOLD, engine=engine)
+    stages = {"reading": read - started, "normalising": normalised - read, **result.seconds}
+    pairs = result.pairs
+    return list(zip(pairs.id_l, pairs.id_r, pairs.probability, strict=True)), stages
 
 
 def _vanilla(path: str) -> list[tuple[str, str, float]]:
@@ -89,10 +103,11 @@ def _child(model: str, path: str, truth_path: str) -> None:
     """Run one model in this process; print one JSON line with its figures."""
     logging.getLogger("splink").setLevel(logging.ERROR)
     started = time.perf_counter()
-    if model == "amparo-spark":
-        pairs = _amparo(path, engine="spark")
+    stages: dict[str, float] = {}
+    if model in ("amparo", "amparo-spark"):
+        pairs, stages = _amparo(path, engine="spark" if model == "amparo-spark" else "duckdb")
     else:
-        pairs = _amparo(path) if model == "amparo" else _vanilla(path)
+        pairs = _vanilla(path)
     seconds = time.perf_counter() - started  # the Spark engine has ended and reaped its JVM
     person = {}
     with Path(truth_path).open(encoding="utf-8") as handle:
@@ -111,31 +126,44 @@ def _child(model: str, path: str, truth_path: str) -> None:
         f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
         figures = {"model": model, "threshold": threshold, "pairs": len(kept),
                    "true_pairs": true_pairs, "precision": precision, "recall": recall, "f1": f1,
-                   "seconds": seconds, "peak_mb": peak_mb}  # fmt: skip
+                   "seconds": seconds, "peak_mb": peak_mb, "stages": stages}  # fmt: skip
         print("RESULT " + json.dumps(figures))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--records", default="100000", help="one size, or several: 250000,500000")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--models", default="amparo,vanilla")
+    parser.add_argument("--project", type=int, default=10_000_000, help="size to project to")
     parser.add_argument("--child", nargs=3, metavar=("MODEL", "PEOPLE", "TRUTH"))
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
         return
     print(f"machine: {machine()}")
+    measured: dict[str, list[tuple[int, dict[str, float]]]] = {}
+    for records in [int(size) for size in args.records.split(",")]:
+        for model, stages in _run_size(records, args.seed, args.models.split(",")):
+            measured.setdefault(model, []).append((records, stages))
+    for model, sizes in measured.items():
+        if len(sizes) >= 2:
+            _project(model, sorted(sizes)[-2:], args.project)
+
+
+def _run_size(records: int, seed: int, models: list[str]) -> list[tuple[str, dict[str, float]]]:
+    """Generate `records` and run each model on them in a fresh process; print its figures."""
     folder = Path(tempfile.mkdtemp(prefix="amparo-dedup-bench-"))
     people, truth = folder / "people.csv", folder / "truth.csv"
     started = time.perf_counter()
     subprocess.run(  # noqa: S603  (our own command, fixed arguments)
-        [sys.executable, "-m", "amparo", "dedup", "generate", str(args.records), "--out",
-         str(people), "--truth", str(truth), "--seed", str(args.seed)],
+        [sys.executable, "-m", "amparo", "dedup", "generate", str(records), "--out",
+         str(people), "--truth", str(truth), "--seed", str(seed)],
         check=True,
     )  # fmt: skip
-    print(f"generated {args.records:,} records in {time.perf_counter() - started:.0f} s")
-    for model in args.models.split(","):
+    print(f"generated {records:,} records in {time.perf_counter() - started:.0f} s")
+    found = []
+    for model in models:
         done = subprocess.run(  # noqa: S603
             [sys.executable, __file__, "--child", model, str(people), str(truth)],
             check=False, capture_output=True, text=True,
@@ -144,12 +172,33 @@ def main() -> None:
             tail = "\n".join(done.stderr.splitlines()[-15:])
             print(f"{model:12s} failed (exit {done.returncode}):\n{tail}")
             continue
-        for line in [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]:
-            r = json.loads(line[len("RESULT ") :])
+        results = [json.loads(x[len("RESULT ") :]) for x in done.stdout.splitlines()
+                   if x.startswith("RESULT ")]  # fmt: skip
+        for r in results:
             print(f"{model:12s} p >= {r['threshold']}: pairs {r['pairs']:,}"
                   f" (true {r['true_pairs']:,})"
                   f"  P {r['precision']:.4f}  R {r['recall']:.4f}  F1 {r['f1']:.4f}"
                   f"  {r['seconds']:.0f} s  peak {r['peak_mb']:,.0f} MB")  # fmt: skip
+        if results and results[0]["stages"]:
+            stages = {**results[0]["stages"], "peak MB": results[0]["peak_mb"]}
+            print(f"{model:12s} stages: " + ", ".join(f"{k} {v:,.1f}" for k, v in stages.items()))
+            found.append((model, stages))
+    return found
+
+
+def _project(model: str, sizes: list[tuple[int, dict[str, float]]], target: int) -> None:
+    """Per stage, k in time ~ N^k between the two largest sizes, and its value at `target`."""
+    (small, before), (large, after) = sizes
+    print(f"{model}: growth from {small:,} to {large:,} records, projected to {target:,}")
+    total = 0.0
+    for stage, value in after.items():
+        if before.get(stage, 0) <= 0 or value <= 0:
+            continue
+        k = math.log(value / before[stage]) / math.log(large / small)
+        projected = value * (target / large) ** k
+        total += projected if stage != "peak MB" else 0.0
+        print(f"  {stage:28s} k = {k:.2f}   at {target:,}: {projected:,.0f}")
+    print(f"  total seconds at {target:,} (projected): {total:,.0f}")
 
 
 if __name__ == "__main__":

@@ -91,3 +91,22 @@ def test_a_repeated_id_is_refused(tmp_path: Path) -> None:
     assert _refusal(tmp_path, content.encode()) == (
         "in.csv, line 3, column id: id 'r1' appears twice."
     )
+
+
+def test_link_reports_the_time_of_each_stage(population: tuple[Path, Path]) -> None:
+    """What `bench/dedup_population_bench.py` prints per stage, to plan larger registries."""
+    import pandas as pd
+
+    from amparo.dedup.linkage.model import link
+    from amparo.dedup.linkage.prepare import model_rows
+    from amparo.dedup.linkage.reading import read_registry
+
+    optional, rows = read_registry(str(population[0]))
+    result = link([pd.DataFrame(model_rows(rows))], optional, clusters=True)
+    assert list(result.seconds) == [
+        "registering",
+        "estimating parameters (EM)",
+        "predicting pairs",
+        "clustering",
+    ]
+    assert all(seconds > 0 for seconds in result.seconds.values())

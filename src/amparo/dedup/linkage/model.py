@@ -13,9 +13,10 @@ SQL functions our own levels call are named per engine in `_SQL`; Splink transla
 """
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -219,12 +220,36 @@ def _database(engine: str) -> Iterator[tuple[Any, Callable[[pd.DataFrame], Any]]
 class LinkResult:
     pairs: pd.DataFrame  # id_l, id_r, probability, and the match weight of each comparison
     clusters: pd.DataFrame | None  # id, cluster
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
+
+
+class _Stages:
+    """The progress bar on stderr, and the wall time of each stage (for the benchmarks)."""
+
+    def __init__(self, bar: tqdm) -> None:
+        self._bar = bar
+        self._current = ""
+        self._started = 0.0
+        self.seconds: dict[str, float] = {}
+
+    def start(self, name: str) -> None:
+        self.end()
+        self._bar.set_description(name)
+        self._current, self._started = name, time.perf_counter()
+
+    def end(self) -> None:
+        if self._current:
+            self.seconds[self._current] = time.perf_counter() - self._started
+            self._bar.update()
+            self._current = ""
 
 
 @contextmanager
-def _stages(total: int, show: bool) -> Iterator[tqdm]:
+def _stages(total: int, show: bool) -> Iterator[_Stages]:
     with tqdm(total=total, file=sys.stderr, disable=not show, unit="stage") as bar:
-        yield bar
+        stages = _Stages(bar)
+        yield stages
+        stages.end()
 
 
 def _train(linker: Linker, frames: int) -> None:
@@ -260,31 +285,27 @@ def link(
     engine: "duckdb" (in memory) or "spark" (local mode; raises spark.SparkUnavailable
     naming what to install when Java or pyspark is missing)."""
     link_type = "dedupe_only" if len(tables) == 1 else "link_only"
-    with _stages(4 if clusters else 3, progress) as bar, _database(engine) as (db, table):
-        bar.set_description("registering")
+    with _stages(4 if clusters else 3, progress) as stages, _database(engine) as (db, table):
+        stages.start("registering")
         registered = [
             db.register(table(t), dataset_display_name=f"t{i}") for i, t in enumerate(tables)
         ]
         linker = Linker(registered, settings(optional, link_type, engine))
-        bar.update()
-        bar.set_description("estimating parameters (EM)")
+        stages.start("estimating parameters (EM)")
         _train(linker, len(tables))
-        bar.update()
-        bar.set_description("predicting pairs")
+        stages.start("predicting pairs")
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         pairs = _pairs(predictions.as_pandas_dataframe())
-        bar.update()
         found = None
         if clusters:
-            bar.set_description("clustering")
+            stages.start("clustering")
             clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
                 predictions, threshold
             ).as_pandas_dataframe()
             found = clustered[["unique_id", "cluster_id"]].rename(
                 columns={"unique_id": "id", "cluster_id": "cluster"}
             )
-            bar.update()
-    return LinkResult(pairs=pairs, clusters=found)
+    return LinkResult(pairs=pairs, clusters=found, seconds=stages.seconds)
 
 
 def _pairs(predicted: pd.DataFrame) -> pd.DataFrame:
