@@ -110,3 +110,19 @@ def test_link_reports_the_time_of_each_stage(population: tuple[Path, Path]) -> N
         "clustering",
     ]
     assert all(seconds > 0 for seconds in result.seconds.values())
+
+
+def test_link_in_chunks_finds_the_same_pairs(population: tuple[Path, Path], tmp_path: Path) -> None:
+    whole, parts = tmp_path / "whole.csv", tmp_path / "parts.csv"
+    call_command("dedup", "link", str(population[0]), "--out", str(whole))
+    call_command("dedup", "link", str(population[0]), "--out", str(parts), "--chunks", "3")
+    key = ("id_l", "id_r")
+    found = {tuple(p[k] for k in key): float(p["probability"]) for p in _read(parts)}
+    expected = {tuple(p[k] for k in key): float(p["probability"]) for p in _read(whole)}
+    assert found.keys() == expected.keys()
+    assert all(abs(found[pair] - expected[pair]) < 1e-6 for pair in expected)
+
+
+def test_chunks_must_be_a_positive_whole_number(population: tuple[Path, Path]) -> None:
+    with pytest.raises(CommandError, match="chunks"):
+        call_command("dedup", "link", str(population[0]), "--out", "x.csv", "--chunks", "0")

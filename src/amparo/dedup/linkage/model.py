@@ -279,11 +279,14 @@ def link(
     clusters: bool = False,
     progress: bool = False,
     engine: str = "duckdb",
+    chunks: int = 1,
 ) -> LinkResult:
     """Predicted duplicate pairs (one table: dedupe; two: link across them), best first.
 
     engine: "duckdb" (in memory) or "spark" (local mode; raises spark.SparkUnavailable
-    naming what to install when Java or pyspark is missing)."""
+    naming what to install when Java or pyspark is missing). chunks: Splink predicts in
+    chunks x chunks parts, one after another (each side of the blocking join in slices), to
+    hold fewer comparisons at once; the pairs are the same."""
     link_type = "dedupe_only" if len(tables) == 1 else "link_only"
     with _stages(4 if clusters else 3, progress) as stages, _database(engine) as (db, table):
         stages.start("registering")
@@ -294,7 +297,10 @@ def link(
         stages.start("estimating parameters (EM)")
         _train(linker, len(tables))
         stages.start("predicting pairs")
-        predictions = linker.inference.predict(threshold_match_probability=threshold)
+        parts = chunks if chunks > 1 else None  # None: Splink's one pass
+        predictions = linker.inference.predict(
+            threshold_match_probability=threshold, num_chunks_left=parts, num_chunks_right=parts
+        )
         pairs = _pairs(predictions.as_pandas_dataframe())
         found = None
         if clusters:

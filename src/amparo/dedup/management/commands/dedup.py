@@ -4,10 +4,13 @@
 population with known duplicates (how duplicates are corrupted: `amparo dedup generate -h`).
 
 `amparo dedup link INPUT.csv --out PAIRS.csv [--clusters CLUSTERS.csv] [--threshold P]
-[--engine duckdb|spark]` needs no database: it writes `id_l,id_r,probability`, one row per
-predicted duplicate pair with `id_l < id_r`, and with `--clusters` `id,cluster`. Bad input is
-refused naming the file, line and column, and nothing is written. `--engine spark` runs the
-same model on Spark in local mode (needs Java 17+ and `pip install 'amparo[spark]'`).
+[--engine duckdb|spark] [--chunks K]` needs no database: it writes `id_l,id_r,probability`,
+one row per predicted duplicate pair with `id_l < id_r`, and with `--clusters` `id,cluster`.
+Bad input is refused naming the file, line and column, and nothing is written. `--engine
+spark` runs the same model on Spark in local mode (needs Java 17+ and `pip install
+'amparo[spark]'`). `--chunks K` predicts in K x K parts (each side of the blocking join in K
+slices), one after another, so that a large registry's comparisons need not all be held at
+once; the pairs are the same.
 
 `amparo dedup scan [--threshold P]` runs the same model over the node's registry, in memory
 only, and fills the review queue.
@@ -43,6 +46,13 @@ def _probability(text: str) -> float:
     return value
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
 class Command(BaseCommand):
     help = "Duplicate detection: generate a synthetic population, link a CSV, scan the registry."
     requires_system_checks: list[str] = []  # `link` and `generate` need no database
@@ -73,6 +83,13 @@ class Command(BaseCommand):
             choices=ENGINES,
             default="duckdb",
             help="duckdb (in memory, the default) or spark (local mode; needs Java 17+)",
+        )
+        linking.add_argument(
+            "--chunks",
+            type=_positive,
+            default=1,
+            metavar="K",
+            help="predict in K x K parts one after another, to hold less at once (default 1)",
         )
         scan = commands.add_parser(
             "scan", help="fill the review queue from the node's registry (in memory only)"
@@ -110,6 +127,7 @@ class Command(BaseCommand):
                 clusters=bool(options["clusters"]),
                 progress=True,
                 engine=options["engine"],
+                chunks=options["chunks"],
             )
         except SparkUnavailable as error:
             self._refuse(str(error))
