@@ -35,7 +35,7 @@ THRESHOLD = 0.9
 
 
 def _amparo(
-    path: str, engine: str = "duckdb"
+    path: str, engine: str = "duckdb", chunks: int = 1
 ) -> tuple[list[tuple[str, str, float]], dict[str, float]]:
     """The pairs, and the seconds of each stage."""
     import pandas as pd
@@ -49,7 +49,7 @@ def _amparo(
     read = time.perf_counter()
     table = pd.DataFrame(model_rows(rows))
     normalised = time.perf_counter()
-    result = link([table], optional, threshold=THRESHOLD, engine=engine)
+    result = link([table], optional, threshold=THRESHOLD, engine=engine, chunks=chunks)
     stages = {"reading": read - started, "normalising": normalised - read, **result.seconds}
     pairs = result.pairs
     return list(zip(pairs.id_l, pairs.id_r, pairs.probability, strict=True)), stages
@@ -99,13 +99,14 @@ def _vanilla(path: str) -> list[tuple[str, str, float]]:
     return list(zip(found.unique_id_l, found.unique_id_r, found.match_probability, strict=True))
 
 
-def _child(model: str, path: str, truth_path: str) -> None:
+def _child(model: str, path: str, truth_path: str, chunks: int) -> None:
     """Run one model in this process; print one JSON line with its figures."""
     logging.getLogger("splink").setLevel(logging.ERROR)
     started = time.perf_counter()
     stages: dict[str, float] = {}
     if model in ("amparo", "amparo-spark"):
-        pairs, stages = _amparo(path, engine="spark" if model == "amparo-spark" else "duckdb")
+        engine = "spark" if model == "amparo-spark" else "duckdb"
+        pairs, stages = _amparo(path, engine=engine, chunks=chunks)
     else:
         pairs = _vanilla(path)
     seconds = time.perf_counter() - started  # the Spark engine has ended and reaped its JVM
@@ -136,22 +137,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--models", default="amparo,vanilla")
     parser.add_argument("--project", type=int, default=10_000_000, help="size to project to")
+    parser.add_argument("--chunks", type=int, default=1, help="amparo's `dedup link --chunks`")
     parser.add_argument("--child", nargs=3, metavar=("MODEL", "PEOPLE", "TRUTH"))
     args = parser.parse_args()
     if args.child:
-        _child(*args.child)
+        _child(*args.child, chunks=args.chunks)
         return
     print(f"machine: {machine()}")
     measured: dict[str, list[tuple[int, dict[str, float]]]] = {}
     for records in [int(size) for size in args.records.split(",")]:
-        for model, stages in _run_size(records, args.seed, args.models.split(",")):
+        for model, stages in _run_size(records, args.seed, args.models.split(","), args.chunks):
             measured.setdefault(model, []).append((records, stages))
     for model, sizes in measured.items():
         if len(sizes) >= 2:
             _project(model, sorted(sizes)[-2:], args.project)
 
 
-def _run_size(records: int, seed: int, models: list[str]) -> list[tuple[str, dict[str, float]]]:
+def _run_size(
+    records: int, seed: int, models: list[str], chunks: int
+) -> list[tuple[str, dict[str, float]]]:
     """Generate `records` and run each model on them in a fresh process; print its figures."""
     folder = Path(tempfile.mkdtemp(prefix="amparo-dedup-bench-"))
     people, truth = folder / "people.csv", folder / "truth.csv"
@@ -165,7 +169,8 @@ def _run_size(records: int, seed: int, models: list[str]) -> list[tuple[str, dic
     found = []
     for model in models:
         done = subprocess.run(  # noqa: S603
-            [sys.executable, __file__, "--child", model, str(people), str(truth)],
+            [sys.executable, __file__, "--child", model, str(people), str(truth),
+             "--chunks", str(chunks)],
             check=False, capture_output=True, text=True,
         )  # fmt: skip
         if done.returncode != 0:  # say why (a Spark run that fails says it on stderr only)
