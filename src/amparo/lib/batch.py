@@ -34,13 +34,17 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
-# Placeholder arguments: values no real id or code takes (ids are positive; the strings hold a
-# NUL, which PostgreSQL refuses in text), inside a 32-bit integer so that no integer field's
-# lookup drops them as out of range.
-_INT_PLACEHOLDER = -1_987_654_000
-_STR_PLACEHOLDER = "\x00amparo-argument-{}\x00"
+# A read is compiled twice, with two sets of placeholder arguments: a parameter that changes
+# between the two is an argument, one that does not is a constant of the read. The integers
+# fit every integer column (a lookup beyond its column's range would drop them).
+_PLACEHOLDER_SETS = ((1000, "amparo-a{}"), (2000, "amparo-b{}"))
 # Compiled statements kept per read: one per shape (e.g. per set of memberships of the gate).
 _MOST_SHAPES = 512
+# The bounds of the integer columns Django knows, probed from the narrowest: a lookup beyond
+# its column's range matches nothing (Django's EmptyResultSet), and must never reach the
+# database, where it would overflow the driver or the column's type.
+_MAXIMA = (2**15 - 1, 2**31 - 1, 2**63 - 1)
+_MINIMA = (0, -(2**15), -(2**31), -(2**63))
 
 
 class CompiledReadError(TypeError):
@@ -53,9 +57,18 @@ class _Statement:
     the queryset and compiler that build results from rows."""
 
     sql: str
-    params: tuple[tuple[bool, Any], ...]  # (True, argument index) or (False, constant)
+    # (True, argument index, the driver's type of it) or (False, constant, None)
+    params: tuple[tuple[bool, Any, type | None], ...]
     queryset: QuerySet[Any, Any]
     compiler: SQLCompiler
+    ranges: tuple[tuple[int, int] | None, ...]  # per argument: an integer's bounds
+
+    def matches_nothing(self, args: tuple[int | str, ...]) -> bool:
+        """An integer argument beyond its column's range: Django's lookup matches nothing."""
+        return any(
+            bounds is not None and not bounds[0] <= arg <= bounds[1]  # type: ignore[operator]
+            for arg, bounds in zip(args, self.ranges, strict=True)
+        )
 
     @cached_property
     def name(self) -> str:
@@ -71,7 +84,9 @@ class _Statement:
         return re.sub(r"%[%s]", lambda m: m[0] if m[0] == "%%" else f"${next(numbers)}", self.sql)
 
     def bind(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(args[value] if is_argument else value for is_argument, value in self.params)
+        return tuple(
+            kind(args[value]) if kind is not None else value for _arg, value, kind in self.params
+        )
 
 
 class CompiledRead:
@@ -104,36 +119,75 @@ class CompiledRead:
             self._statements[key] = statement
             if len(self._statements) > _MOST_SHAPES:
                 self._statements.popitem(last=False)
-        return BoundRead(statement, args, self._alias)
+        return BoundRead(statement, args, self._alias, statement.matches_nothing(args))
 
     def _compile(self, shape: Hashable, args: tuple[int | str, ...]) -> _Statement:
-        placeholders = [_placeholder(index, arg) for index, arg in enumerate(args)]
-        queryset = (
-            self._build(shape, *placeholders) if shape is not None else self._build(*placeholders)
-        )
+        first, second = ([_placeholder(i, arg, n) for i, arg in enumerate(args)] for n in (0, 1))
+        queryset = self._queryset(shape, first)
         compiler = queryset.query.get_compiler(using=self._alias)
         sql, params = compiler.as_sql()  # EmptyResultSet here is a read that can match nothing
-        marked = tuple(_mark(value, placeholders) for value in params)
-        for index, placeholder in enumerate(placeholders):
-            if (True, index) not in marked or str(placeholder) in sql:
-                raise CompiledReadError(
-                    f"argument {index} of {self._build.__qualname__} does not reach the SQL "
-                    "as a parameter of its own; build this read as a queryset instead"
-                )
-        return _Statement(sql, marked, queryset, compiler)
+        other_sql, other_params = (
+            self._queryset(shape, second).query.get_compiler(using=self._alias).as_sql()
+        )
+        where = self._build.__qualname__
+        if other_sql != sql or len(other_params) != len(params):
+            raise CompiledReadError(f"an argument of {where} changes its SQL")
+        marked = tuple(
+            _mark(one, two, first, second, where)
+            for one, two in zip(params, other_params, strict=True)
+        )
+        for index in range(len(args)):
+            if not any(is_argument and value == index for is_argument, value, _kind in marked):
+                raise CompiledReadError(f"argument {index} of {where} does not reach its SQL")
+        ranges = tuple(
+            self._range(shape, first, index) if isinstance(arg, int) else None
+            for index, arg in enumerate(args)
+        )
+        return _Statement(sql, marked, queryset, compiler, ranges)
+
+    def _queryset(self, shape: Hashable, args: list[int | str]) -> QuerySet[Any, Any]:
+        return self._build(shape, *args) if shape is not None else self._build(*args)
+
+    def _range(self, shape: Hashable, placeholders: list[int | str], index: int) -> tuple[int, int]:
+        """The bounds Django's lookups give argument `index`, probed from the narrowest."""
+
+        def matches_nothing(value: int) -> bool:
+            probe = [*placeholders[:index], value, *placeholders[index + 1 :]]
+            try:
+                self._queryset(shape, probe).query.get_compiler(using=self._alias).as_sql()
+            except EmptyResultSet:
+                return True
+            return False
+
+        high = next((bound for bound in _MAXIMA if matches_nothing(bound + 1)), _MAXIMA[-1])
+        low = next((bound for bound in _MINIMA if matches_nothing(bound - 1)), _MINIMA[-1])
+        return low, high
 
 
-def _placeholder(index: int, arg: object) -> int | str:
+def _placeholder(index: int, arg: object, which: int) -> int | str:
     if isinstance(arg, bool) or not isinstance(arg, int | str):
         raise CompiledReadError(f"argument {index} must be an id or a code, not {arg!r}")
-    return _INT_PLACEHOLDER - index if isinstance(arg, int) else _STR_PLACEHOLDER.format(index)
+    number, text = _PLACEHOLDER_SETS[which]
+    return number + index if isinstance(arg, int) else text.format(index)
 
 
-def _mark(value: Any, placeholders: list[int | str]) -> tuple[bool, Any]:
-    for index, placeholder in enumerate(placeholders):
-        if type(value) is type(placeholder) and value == placeholder:
-            return True, index
-    return False, value
+def _mark(
+    one: Any, two: Any, first: list[int | str], second: list[int | str], where: str
+) -> tuple[bool, Any, type | None]:
+    """(False, the constant, None) where both compiles agree; (True, the argument's index, its
+    type) where the parameter is that argument's placeholder in each. The type may be the
+    driver's subclass of int that Django gives an integer column's value (psycopg's `Int4`
+    for a 32-bit column), which binding gives the argument too."""
+    if type(one) is type(two) and one == two:
+        return False, one, None
+    for index, (a, b) in enumerate(zip(first, second, strict=True)):
+        same_kind = isinstance(one, type(a)) and type(one) is type(two)
+        if same_kind and (one, two) == (a, b):
+            return True, index, type(one)
+    raise CompiledReadError(
+        f"an argument of {where} reaches its SQL transformed ({one!r}); "
+        "build this read as a queryset instead"
+    )
 
 
 @dataclass(frozen=True)
@@ -143,8 +197,11 @@ class BoundRead:
     statement: _Statement
     args: tuple[int | str, ...]
     alias: str
+    matches_nothing: bool = False  # an id beyond its column's range: nothing is sent
 
     def sql(self) -> tuple[str, tuple[Any, ...]]:
+        if self.matches_nothing:
+            raise EmptyResultSet  # as Django's lookup does
         return self.statement.sql, self.statement.bind(self.args)
 
     def results(self, rows: list[Any]) -> list[Any]:
@@ -157,6 +214,8 @@ class BoundRead:
 
     def evaluate(self) -> list[Any]:
         """Run alone (SQLite, or a read whose alias differs from the others')."""
+        if self.matches_nothing:
+            return []
         sql, params = self.sql()
         with connections[self.alias].cursor() as cursor:
             cursor.execute(sql, params)
