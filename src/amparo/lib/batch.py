@@ -97,11 +97,13 @@ class CompiledRead:
         (tasks,) = fetch_together(TASKS(case.pk))
 
     `build(*args)` (or `build(shape, *args)` when called with `shape=`) returns the queryset;
-    it is called once per shape with placeholder arguments, which must reach the SQL's
-    parameters unchanged (ids and codes compared with `=`), else `CompiledReadError` says
-    which. `shape` is a hashable value that changes the SQL itself (e.g. the user's access
-    condition); each shape is compiled once, and the most recent `_MOST_SHAPES` are kept.
-    Evaluate a bound read with `fetch_together` (with others, in one round trip).
+    it is called only when a shape is first used: with two sets of placeholder arguments
+    (which must reach the SQL's parameters unchanged: ids and codes compared with `=`, else
+    `CompiledReadError` says which), and with values just beyond each integer column's
+    range, so that an id beyond it matches nothing without reaching the database, as in
+    Django. `shape` is a hashable value that changes the SQL itself (e.g. the user's access
+    condition); the most recent `_MOST_SHAPES` shapes are kept. Evaluate a bound read with
+    `fetch_together` (with others, in one round trip).
     """
 
     def __init__(self, build: Callable[..., QuerySet[Any, Any]], *, alias: str = "") -> None:
