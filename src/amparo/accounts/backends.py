@@ -32,9 +32,16 @@ class StaffBackend(ModelBackend):
         return user
 
 
+def load_memberships(user: User) -> None:
+    """Read the user's memberships (with agencies) once, for a session signed in through
+    another backend (`MembershipsMiddleware`)."""
+    (memberships,) = fetch_together(_MEMBERSHIPS(user.pk))
+    remember_memberships(user, memberships)
+
+
 def remember_memberships(user: User, memberships: list[Membership]) -> None:
     """Keep `memberships` as `user.memberships.all()`'s result, as Django's
-    `prefetch_related` keeps what it read (`MembershipsMiddleware` reads them otherwise)."""
+    `prefetch_related` keeps what it read."""
     queryset = user.memberships.all()
     queryset._result_cache = memberships
     queryset._prefetch_done = True  # type: ignore[attr-defined]

@@ -2,15 +2,13 @@
 
 from collections.abc import Callable
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django_otp import devices_for_user
 
-from amparo.accounts.backends import memberships_remembered
+from amparo.accounts.backends import load_memberships, memberships_remembered
 from amparo.accounts.domain.users import requires_two_factor
-from amparo.accounts.models import Membership
 
 # Paths a half-signed-in user may reach: the 2FA pages themselves and what they need.
 _OPEN_PREFIXES = (
@@ -35,8 +33,7 @@ class MembershipsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and not memberships_remembered(request.user):
-            memberships = Membership.objects.select_related("agency")
-            prefetch_related_objects([request.user], Prefetch("memberships", memberships))
+            load_memberships(request.user)
         return self.get_response(request)
 
 

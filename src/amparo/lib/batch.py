@@ -112,7 +112,7 @@ class CompiledRead:
         self._statements: OrderedDict[Hashable, _Statement] = OrderedDict()
 
     def __call__(self, *args: int | str, shape: Hashable = None) -> "BoundRead":
-        key = (shape, tuple(type(arg) for arg in args), connections[self._alias].vendor)
+        key = (shape, tuple(type(arg) for arg in args))
         statement = self._statements.get(key)
         if statement is not None:
             self._statements.move_to_end(key)  # the most recently used shapes are kept

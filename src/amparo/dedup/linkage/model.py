@@ -311,7 +311,7 @@ def link(
             found = clustered[["unique_id", "cluster_id"]].rename(
                 columns={"unique_id": "id", "cluster_id": "cluster"}
             )
-    return LinkResult(pairs=pairs, clusters=found, seconds=stages.seconds)
+    return LinkResult(pairs=pairs, clusters=found, seconds=stages.seconds)  # every stage ended
 
 
 def _pairs(predicted: pd.DataFrame) -> pd.DataFrame:

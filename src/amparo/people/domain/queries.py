@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from amparo.accounts.enums import CASEWORK_ROLES
@@ -28,16 +28,20 @@ PERSON_FIELDS = (
     "documents",
 )
 
-# What pages show with a case, read in the same query.
-_SHOWN_WITH_A_CASE = ("person", "agency", "country", "assigned_to")
-
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """Every case the user may see, with what list pages show, in one query."""
     condition = case_filter_for(user)
     if condition is None:
         return Case.objects.none()
-    return Case.objects.filter(condition).select_related(*_SHOWN_WITH_A_CASE)
+    return _visible(condition)
+
+
+def _visible(condition: Q) -> QuerySet[Case]:
+    """The cases `condition` opens, with what pages show of each, read in the same query."""
+    return Case.objects.filter(condition).select_related(
+        "person", "agency", "country", "assigned_to"
+    )
 
 
 def get_case_for(user: User, case_id: int) -> Case:
@@ -58,11 +62,7 @@ def get_case_for(user: User, case_id: int) -> Case:
     return found[0]
 
 
-_VISIBLE_CASE = CompiledRead(
-    lambda condition, case_id: Case.objects.filter(condition, pk=case_id).select_related(
-        *_SHOWN_WITH_A_CASE
-    )
-)
+_VISIBLE_CASE = CompiledRead(lambda condition, case_id: _visible(condition).filter(pk=case_id))
 
 
 @dataclass(frozen=True)
