@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from amparo.dedup.linkage.model import LinkResult
 from amparo.dedup.linkage.reading import REQUIRED
 
 HEADER = ",".join(REQUIRED)
@@ -105,6 +106,7 @@ def test_link_reports_the_time_of_each_stage(population: tuple[Path, Path]) -> N
     result = link([pd.DataFrame(model_rows(rows))], optional, clusters=True)
     assert list(result.seconds) == [
         "registering",
+        "choosing blocking rules",
         "estimating parameters (EM)",
         "predicting pairs",
         "clustering",
@@ -126,3 +128,90 @@ def test_link_in_chunks_finds_the_same_pairs(population: tuple[Path, Path], tmp_
 def test_chunks_must_be_a_positive_whole_number(population: tuple[Path, Path]) -> None:
     with pytest.raises(CommandError, match="chunks"):
         call_command("dedup", "link", str(population[0]), "--out", "x.csv", "--chunks", "0")
+
+
+def test_the_file_path_stages_the_registry_in_batches_and_finds_the_same_pairs(
+    population: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`dedup link` reads, checks and normalises a batch at a time into DuckDB; the pairs
+    are those of the same registry handed over whole as one table."""
+    import pandas as pd
+
+    from amparo.dedup.linkage import reading
+    from amparo.dedup.linkage.model import link, link_file
+    from amparo.dedup.linkage.prepare import model_rows
+
+    optional, rows = reading.read_registry(str(population[0]))
+    whole = link([pd.DataFrame(model_rows(rows))], optional)
+    monkeypatch.setattr(reading, "BATCH_ROWS", 128)  # 12 batches, the last one short
+    staged = link_file(str(population[0]))
+    assert next(iter(staged.seconds)) == "reading and normalising"
+
+    def found(result: LinkResult) -> dict[tuple[str, str], float]:
+        pairs = result.pairs
+        return dict(zip(zip(pairs.id_l, pairs.id_r, strict=True), pairs.probability, strict=True))
+
+    expected, got = found(whole), found(staged)
+    assert len(expected) > 100
+    assert got.keys() == expected.keys()
+    assert all(abs(got[pair] - expected[pair]) < 1e-6 for pair in expected)
+
+
+def test_a_bad_row_in_a_later_batch_is_named_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from amparo.dedup.linkage import reading
+
+    monkeypatch.setattr(reading, "BATCH_ROWS", 2)
+    good = [f"r{i},Ana,Lopez,,f,1990-05-17,HN,,," for i in range(1, 6)]
+    content = "\n".join([HEADER, *good, "r6,Eva,Paz,,f,1990-13-01,HN,,"]) + "\n"
+    assert _refusal(tmp_path, content.encode()).startswith(
+        "in.csv, line 7, column birth_date: "
+    )
+    late = "\n".join([HEADER, *good]).encode() + b"\nr6,Jos\xe9,Paz,,m,,HN,,\n"
+    assert _refusal(tmp_path, late) == (
+        f"in.csv, line 7: not UTF-8 text (byte {late.index(b'\xe9')}); save the file as UTF-8."
+    )
+    again = "\n".join([HEADER, *good, "r2,Eva,Paz,,f,,HN,,"]) + "\n"
+    assert _refusal(tmp_path, again.encode()) == "in.csv, line 7, column id: id 'r2' appears twice."
+
+
+def test_a_rule_too_wide_for_the_registry_is_replaced_by_its_narrower_rules(
+    population: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names' rules grow as the square of the registry; above COMPARISONS_PER_RECORD per
+    record each is split into narrower rules (the names and the birth year, or the names and
+    the second surname, ...). On the 1,500 records every rule stays whole."""
+    from amparo.dedup.linkage import model
+
+    names = "l.given1_key = r.given1_key AND l.surname_key = r.surname_key"
+    assert model.link_file(str(population[0])).blocking == model.Blocking(
+        [rule.condition for rule in model.RULES]
+    )
+    monkeypatch.setattr(model, "COMPARISONS_PER_RECORD", 0)
+    narrowed = model.link_file(str(population[0])).blocking
+    assert narrowed is not None
+    assert narrowed.narrowed == [rule.condition for rule in model.RULES if rule.narrower]
+    assert names not in narrowed.rules
+    assert f"{names} AND l.birth_year = r.birth_year" in narrowed.rules
+    assert f"{names} AND l.second_key = r.second_key" in narrowed.rules
+    assert f"{names} AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day" in (
+        narrowed.rules
+    )
+    assert "l.document_n = r.document_n" in narrowed.rules  # linear rules stay whole
+
+
+def test_link_says_which_rules_it_narrowed(
+    population: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from io import StringIO
+
+    from amparo.dedup.linkage import model
+
+    monkeypatch.setattr(model, "COMPARISONS_PER_RECORD", 0)
+    monkeypatch.setattr(
+        "amparo.dedup.management.commands.dedup.COMPARISONS_PER_RECORD", 0
+    )
+    err = StringIO()
+    call_command("dedup", "link", str(population[0]), "--out", str(tmp_path / "p.csv"), stderr=err)
+    assert "more than 0 comparisons per record, used narrowed: l.given1_key" in err.getvalue()

@@ -24,8 +24,13 @@ import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_analysis import count_comparisons_from_blocking_rules
+from splink.blocking_rule_library import CustomRule
 from splink.internals.exceptions import SplinkException
 from tqdm import tqdm
+
+from amparo.dedup.linkage.reading import open_registry
+from amparo.dedup.linkage.staging import stage_registry
 
 DEFAULT_THRESHOLD = 0.99  # precision >= 0.995 on a million synthetic records (bench/RESULTS.md)
 
@@ -159,37 +164,124 @@ def comparisons(optional: list[str], engine: str = "duckdb") -> list[Any]:
     return chosen
 
 
-BLOCKING: list[Any] = [
-    block_on("given1_key", "surname_key"),
-    block_on("surname_key", "dob"),
-    block_on("given1_key", "dob"),
-    block_on("document_n"),
-    block_on("phone_n"),
-    "l.given1_key = r.given1_key AND l.surname_key = r.second_key",
-    "l.given1_key = r.surname_key AND l.surname_key = r.given1_key",
-    block_on("dob", "postcode"),
-    block_on("dob", "locality"),
-    block_on("address", "postcode"),
-    block_on("surname_key", "postcode"),
-    block_on("given1_key", "postcode"),
-    block_on("surname_key", "second_key", "birth_year"),
+@dataclass(frozen=True)
+class Rule:
+    """A blocking rule, and how to narrow it for a registry on which it would make too many
+    comparisons (`blocking_rules`)."""
+
+    condition: str  # Splink's SQL over the two records l and r
+    # Each entry makes one narrower rule: this one with those columns equal too, so a pair
+    # this rule finds is still found when any one entry agrees.
+    narrower: tuple[tuple[str, ...], ...] = ()
+
+    def narrowed(self) -> list[str]:
+        return [
+            " AND ".join([self.condition, *(f"l.{c} = r.{c}" for c in columns)])
+            for columns in self.narrower
+        ]
+
+
+def _on(*columns: str, narrower: tuple[tuple[str, ...], ...] = ()) -> Rule:
+    return Rule(" AND ".join(f"l.{c} = r.{c}" for c in columns), narrower)
+
+
+# The birth date without the year, for a year off by one.
+_DAY = ("birth_month", "birth_day")
+
+# Rules on names alone grow as the square of the registry (a common name meets every other
+# bearer of it); rules on a document or a phone grow about linearly.
+RULES: list[Rule] = [
+    _on("given1_key", "surname_key", narrower=(("birth_year",), ("second_key",), _DAY)),
+    _on("surname_key", "dob"),
+    _on("given1_key", "dob"),
+    _on("document_n"),
+    _on("phone_n"),
+    Rule(
+        "l.given1_key = r.given1_key AND l.surname_key = r.second_key",
+        narrower=(("birth_year",), _DAY),
+    ),
+    Rule("l.given1_key = r.surname_key AND l.surname_key = r.given1_key"),
+    _on("dob", "postcode"),
+    _on("dob", "locality"),
+    _on("address", "postcode"),
+    _on("surname_key", "postcode", narrower=(("birth_year",), ("given1_key",))),
+    _on("given1_key", "postcode", narrower=(("birth_year",), ("second_key",))),
+    _on("surname_key", "second_key", "birth_year"),
     # Given name and surname swapped, one of them misspelt: the other meets its sound key.
     # Both directions, as a dedupe compares each pair once (l before r).
-    "l.given1_key = r.surname_key AND l.dob = r.dob",
-    "l.surname_key = r.given1_key AND l.dob = r.dob",
+    Rule("l.given1_key = r.surname_key AND l.dob = r.dob"),
+    Rule("l.surname_key = r.given1_key AND l.dob = r.dob"),
     # Both names misspelt beyond their sound keys: the birth date and the surname's initial
     # (about a tenth more comparisons on the synthetic population of a million).
-    "l.dob = r.dob AND substr(l.surname_n, 1, 1) = substr(r.surname_n, 1, 1)",
+    Rule(
+        "l.dob = r.dob AND substr(l.surname_n, 1, 1) = substr(r.surname_n, 1, 1)",
+        narrower=(("sex",), ("nationality",)),
+    ),
 ]
+
+# A rule that would make more comparisons than this per record, on the registry at hand, is
+# replaced by its narrower rules. On the synthetic population of a million records the
+# widest rule (the given name's and surname's keys) makes 13 per record, so registries up to
+# about that size keep every rule whole; at ten million it would make about 130.
+COMPARISONS_PER_RECORD = 20
+
+# EM trains on at most this many blocked pairs, sampled by Splink on each side: a million
+# records make about 13 million on the names' rule, so up to there EM sees every pair.
+EM_MAX_PAIRS = 20_000_000
+
+# Counting a rule's comparisons exactly costs as much as making them: above this many
+# records they are estimated from a 5 % sample of records on each side.
+EXACT_COUNT_UP_TO = 200_000
+
+
+@dataclass(frozen=True)
+class Blocking:
+    rules: list[str]  # what predicts
+    narrowed: list[str] = field(default_factory=list)  # rules replaced by narrower ones
+
+
+def blocking_for(registered: list[Any], records: int, link_type: str) -> Blocking:
+    """The rules for this registry: each rule that has narrower versions is counted, and
+    replaced by them if it would make more than COMPARISONS_PER_RECORD per record."""
+    proportion = 1.0 if records <= EXACT_COUNT_UP_TO else 0.05
+    rules: list[str] = []
+    narrowed: list[str] = []
+    for rule in RULES:
+        if rule.narrower and (
+            _comparisons(registered, rule.condition, link_type, proportion)
+            > COMPARISONS_PER_RECORD * records
+        ):
+            rules.extend(rule.narrowed())
+            narrowed.append(rule.condition)
+        else:
+            rules.append(rule.condition)
+    return Blocking(rules, narrowed)
+
+
+def _comparisons(registered: list[Any], condition: str, link_type: str, proportion: float) -> int:
+    counted = count_comparisons_from_blocking_rules(
+        registered,
+        blocking_rules=[condition],
+        link_type=link_type,  # type: ignore[arg-type]
+        record_sample_proportion=proportion,
+    )
+    return int(counted[0]["marginal_comparison_count"])
 
 
 def settings(
-    optional: list[str], link_type: str = "dedupe_only", engine: str = "duckdb"
+    optional: list[str],
+    link_type: str = "dedupe_only",
+    engine: str = "duckdb",
+    rules: list[str] | None = None,
 ) -> SettingsCreator:
+    """The model; `rules` from `blocking_for`, every rule whole when not given."""
     return SettingsCreator(
         link_type=link_type,  # type: ignore[arg-type]
         comparisons=comparisons(optional, engine),
-        blocking_rules_to_generate_predictions=BLOCKING,
+        blocking_rules_to_generate_predictions=[
+            CustomRule(condition)
+            for condition in (rules if rules is not None else [r.condition for r in RULES])
+        ],
         retain_intermediate_calculation_columns=True,
     )
 
@@ -221,6 +313,7 @@ class LinkResult:
     pairs: pd.DataFrame  # id_l, id_r, probability, and the match weight of each comparison
     clusters: pd.DataFrame | None  # id, cluster
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
+    blocking: Blocking | None = None  # the rules used, and which were narrowed
 
 
 class _Stages:
@@ -252,7 +345,7 @@ def _stages(total: int, show: bool) -> Iterator[_Stages]:
         stages.end()
 
 
-def _train(linker: Linker, frames: int) -> None:
+def _train(linker: Linker) -> None:
     """Estimate without labels. On a small registry a session may meet no pair of some
     level; its parameters then keep Splink's defaults and the next session goes on."""
     linker.training.estimate_probability_two_random_records_match(
@@ -265,10 +358,17 @@ def _train(linker: Linker, frames: int) -> None:
     for rule in (block_on("given1_key", "surname_key"), block_on("document_n")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
+                rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
             )
         except (ValueError, SplinkException) as error:
             sys.stderr.write(f"EM session skipped: {error}\n")
+
+
+@dataclass(frozen=True)
+class _Options:
+    threshold: float
+    clusters: bool
+    chunks: int
 
 
 def link(
@@ -288,30 +388,78 @@ def link(
     chunks x chunks parts, one after another (each side of the blocking join in slices), to
     hold fewer comparisons at once; the pairs are the same."""
     link_type = "dedupe_only" if len(tables) == 1 else "link_only"
-    with _stages(4 if clusters else 3, progress) as stages, _database(engine) as (db, table):
+    options = _Options(threshold, clusters, chunks)
+    with _stages(_STAGES + clusters, progress) as stages, _database(engine) as (db, table):
         stages.start("registering")
         registered = [
             db.register(table(t), dataset_display_name=f"t{i}") for i, t in enumerate(tables)
         ]
-        linker = Linker(registered, settings(optional, link_type, engine))
-        stages.start("estimating parameters (EM)")
-        _train(linker, len(tables))
-        stages.start("predicting pairs")
-        parts = chunks if chunks > 1 else None  # None: Splink's one pass
-        predictions = linker.inference.predict(
-            threshold_match_probability=threshold, num_chunks_left=parts, num_chunks_right=parts
+        records = sum(len(t) for t in tables)
+        result = _link(registered, records, optional, link_type, engine, stages, options)
+    result.seconds = stages.seconds  # every stage has ended
+    return result
+
+
+def link_file(
+    path: str,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    clusters: bool = False,
+    progress: bool = False,
+    chunks: int = 1,
+) -> LinkResult:
+    """`link` on a registry CSV of any size, on DuckDB: read, checked and normalised in
+    batches straight into DuckDB (staging.py), so that Python never holds the registry.
+    Raises reading.InputError, naming the line and column, for bad input."""
+    options = _Options(threshold, clusters, chunks)
+    with _stages(_STAGES + clusters, progress) as stages, open_registry(path) as registry:
+        stages.start("reading and normalising")
+        connection = _memory_only()
+        records = stage_registry(registry, connection, "registry")
+        db = DuckDBAPI(connection=connection)
+        registered = [db.register("registry", dataset_display_name="t0")]
+        result = _link(
+            registered, records, registry.optional, "dedupe_only", "duckdb", stages, options
         )
-        pairs = _pairs(predictions.as_pandas_dataframe())
-        found = None
-        if clusters:
-            stages.start("clustering")
-            clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-                predictions, threshold
-            ).as_pandas_dataframe()
-            found = clustered[["unique_id", "cluster_id"]].rename(
-                columns={"unique_id": "id", "cluster_id": "cluster"}
-            )
-    return LinkResult(pairs=pairs, clusters=found, seconds=stages.seconds)  # every stage ended
+    result.seconds = stages.seconds
+    return result
+
+
+_STAGES = 4  # registering (or reading), blocking, EM, predicting; clustering when asked
+
+
+def _link(
+    registered: list[Any],
+    records: int,
+    optional: list[str],
+    link_type: str,
+    engine: str,
+    stages: _Stages,
+    options: _Options,
+) -> LinkResult:
+    stages.start("choosing blocking rules")
+    blocking = blocking_for(registered, records, link_type)
+    linker = Linker(registered, settings(optional, link_type, engine, blocking.rules))
+    stages.start("estimating parameters (EM)")
+    _train(linker)
+    stages.start("predicting pairs")
+    parts = options.chunks if options.chunks > 1 else None  # None: Splink's one pass
+    predictions = linker.inference.predict(
+        threshold_match_probability=options.threshold,
+        num_chunks_left=parts,
+        num_chunks_right=parts,
+    )
+    pairs = _pairs(predictions.as_pandas_dataframe())
+    found = None
+    if options.clusters:
+        stages.start("clustering")
+        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, options.threshold
+        ).as_pandas_dataframe()
+        found = clustered[["unique_id", "cluster_id"]].rename(
+            columns={"unique_id": "id", "cluster_id": "cluster"}
+        )
+    return LinkResult(pairs=pairs, clusters=found, blocking=blocking)
 
 
 def _pairs(predicted: pd.DataFrame) -> pd.DataFrame:

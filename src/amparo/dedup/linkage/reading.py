@@ -2,10 +2,12 @@
 
 import csv
 import datetime as dt
-import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -64,41 +66,79 @@ def parse_birth_date(text: str) -> BirthDate:
     )
 
 
-def read_registry(path: str) -> tuple[list[str], list[dict[str, str]]]:
-    """The rows of a registry CSV and the optional columns it has.
+BATCH_ROWS = 100_000  # rows read, checked and normalised at a time (bounded memory)
 
-    Refuses, naming the file, line and column: a file that is not UTF-8, a missing column,
-    an empty or repeated id, an unparsable birth date.
+
+@dataclass
+class Registry:
+    """A registry CSV opened for reading in batches: its optional columns, known from the
+    header, and its rows, checked as they are read."""
+
+    optional: list[str]
+    batches: Iterator[list[dict[str, str]]]
+
+
+@contextmanager
+def open_registry(path: str) -> Iterator[Registry]:
+    """The registry at `path`, read BATCH_ROWS rows at a time, so that a registry of
+    millions is never held whole in memory.
+
+    Refuses, naming the file, line and column (InputError, raised by the header at once and
+    by a bad row when its batch is read): a file that is not UTF-8, a missing column, an
+    empty or repeated id, an unparsable birth date.
     """
     name = Path(path).name
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = Path(path).read_bytes()[: error.start].count(b"\n") + 1
-        raise InputError(
-            _("%(file)s, line %(line)s: not UTF-8 text (byte %(byte)s); save the file as UTF-8.")
-            % {"file": name, "line": line, "byte": error.start}
-        ) from None
+        handle = Path(path).open("rb")  # noqa: SIM115  (closed by the `with` below)
     except OSError as error:
         raise InputError(f"{name}: {error.strerror}") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [c.strip() for c in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError(
-            _("%(file)s, line 1: missing column(s) %(columns)s.")
-            % {"file": name, "columns": ", ".join(missing)}
-        )
-    reader.fieldnames = header
-    rows = _checked_rows(name, reader)
-    return [c for c in OPTIONAL if c in header], rows
+    with handle:
+        reader = csv.DictReader(_decoded_lines(name, handle))
+        header = [c.strip() for c in reader.fieldnames or []]
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise InputError(
+                _("%(file)s, line 1: missing column(s) %(columns)s.")
+                % {"file": name, "columns": ", ".join(missing)}
+            )
+        reader.fieldnames = header
+        optional = [c for c in OPTIONAL if c in header]
+        yield Registry(optional, _checked_batches(name, reader, BATCH_ROWS))
 
 
-def _checked_rows(name: str, reader: csv.DictReader[str]) -> list[dict[str, str]]:
+def read_registry(path: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The whole registry at once (small files, the Spark engine): its optional columns and
+    its rows, refused as `open_registry` refuses them."""
+    with open_registry(path) as registry:
+        return registry.optional, [row for batch in registry.batches for row in batch]
+
+
+def _decoded_lines(name: str, handle: BinaryIO) -> Iterator[str]:
+    """Each line as text; a line that is not UTF-8 is refused with its number and the bad
+    byte's place in the file. Decoded line by line, so the number is exact however far into
+    a large file the bad byte is."""
+    offset = 0
+    for number, raw in enumerate(handle, start=1):
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                _(
+                    "%(file)s, line %(line)s: not UTF-8 text (byte %(byte)s); "
+                    "save the file as UTF-8."
+                )
+                % {"file": name, "line": number, "byte": offset + error.start}
+            ) from None
+        offset += len(raw)
+
+
+def _checked_batches(
+    name: str, reader: csv.DictReader[str], batch_rows: int
+) -> Iterator[list[dict[str, str]]]:
     seen: set[str] = set()
-    rows = []
+    batch: list[dict[str, str]] = []
     for row in reader:
-        rows.append(row)
+        batch.append(row)
         where = {"file": name, "line": reader.line_num}
         record_id = (row.get("id") or "").strip()
         if not record_id:
@@ -116,4 +156,8 @@ def _checked_rows(name: str, reader: csv.DictReader[str]) -> list[dict[str, str]
                 _("%(file)s, line %(line)s, column birth_date: %(error)s")
                 % {**where, "error": error}
             ) from None
-    return rows
+        if len(batch) == batch_rows:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -24,7 +24,13 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.dedup import synthetic
-from amparo.dedup.linkage.model import DEFAULT_THRESHOLD, ENGINES, link
+from amparo.dedup.linkage.model import (
+    COMPARISONS_PER_RECORD,
+    DEFAULT_THRESHOLD,
+    ENGINES,
+    link,
+    link_file,
+)
 from amparo.dedup.linkage.prepare import model_rows
 from amparo.dedup.linkage.reading import InputError, read_registry
 from amparo.dedup.linkage.spark import SparkUnavailable
@@ -114,23 +120,29 @@ class Command(BaseCommand):
         self.stdout.write(f"{options['count']} records of {persons} persons.")
 
     def _link(self, options: dict[str, Any]) -> None:
+        settings = {
+            "threshold": options["threshold"],
+            "clusters": bool(options["clusters"]),
+            "progress": True,
+            "chunks": options["chunks"],
+        }
         try:
-            optional, rows = read_registry(options["input"])
+            if options["engine"] == "duckdb":
+                result = link_file(options["input"], **settings)
+            else:  # Spark takes the registry as one table
+                optional, rows = read_registry(options["input"])
+                table = pd.DataFrame(model_rows(rows))
+                result = link([table], optional, engine=options["engine"], **settings)
         except InputError as error:
             self._refuse(str(error))
-        table = pd.DataFrame(model_rows(rows))
-        try:
-            result = link(
-                [table],
-                optional,
-                threshold=options["threshold"],
-                clusters=bool(options["clusters"]),
-                progress=True,
-                engine=options["engine"],
-                chunks=options["chunks"],
-            )
         except SparkUnavailable as error:
             self._refuse(str(error))
+        if result.blocking and result.blocking.narrowed:
+            self.stderr.write(
+                "Rules that would make more than "
+                f"{COMPARISONS_PER_RECORD} comparisons per record, used narrowed: "
+                + "; ".join(result.blocking.narrowed)
+            )
         _write(options["out"], ["id_l", "id_r", "probability"], result.pairs)
         if result.clusters is not None:
             _write(options["clusters"], ["id", "cluster"], result.clusters.sort_values("id"))
