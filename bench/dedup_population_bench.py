@@ -7,14 +7,17 @@ Generates N records (`amparo dedup generate`, seed fixed), then runs in a fresh 
 - vanilla: Splink's default comparisons (NameComparison, DateOfBirthComparison, exact match)
   on the raw columns lower-cased, with the usual blocking rules and the same EM training.
 Prints pairs, precision, recall, F1, wall time and peak memory of each, and the machine; for
-amparo's own path also the time of each stage (reading, normalising, registering, EM,
-predicting). Several sizes (`--records 250000,500000`) add, per stage, the growth exponent k
-between the two largest (time ~ N^k) and what it projects for --project records: a
-projection, not a measurement.
+amparo's own path also the time of each stage (reading and normalising, choosing the
+blocking rules, EM, predicting) and the blocking rules it narrowed for the size. Peak memory
+is read as soon as the model has run, before the bench loads the truth. Several sizes
+(`--records 250000,500000`) add, per stage, the growth exponent k between the two largest
+(time ~ N^k) and what it projects for --project records: a projection, not a measurement.
 
     .venv/bin/python bench/dedup_population_bench.py --records 1000000
     .venv/bin/python bench/dedup_population_bench.py --records 100000 --models amparo,amparo-spark
     .venv/bin/python bench/dedup_population_bench.py --records 250000,500000 --models amparo
+    .venv/bin/python bench/dedup_population_bench.py --records 10000000 --models amparo \
+        --people PEOPLE.csv --truth TRUTH.csv   # a population generated beforehand
 """
 
 import argparse
@@ -35,24 +38,35 @@ THRESHOLD = 0.9
 
 
 def _amparo(
-    path: str, engine: str = "duckdb", chunks: int = 1
-) -> tuple[list[tuple[str, str, float]], dict[str, float]]:
-    """The pairs, and the seconds of each stage."""
+    path: str, engine: str = "duckdb", chunks: int = 0
+) -> tuple[list[tuple[str, str, float]], dict[str, float], list[str]]:
+    """The pairs, the seconds of each stage, and the blocking rules narrowed for the size:
+    `amparo dedup link`'s own path (on DuckDB the registry is read in batches into DuckDB;
+    Spark takes it as one table)."""
     import pandas as pd
 
-    from amparo.dedup.linkage.model import link
+    from amparo.dedup.linkage.model import link, link_file
     from amparo.dedup.linkage.prepare import model_rows
     from amparo.dedup.linkage.reading import read_registry
 
-    started = time.perf_counter()
-    optional, rows = read_registry(path)
-    read = time.perf_counter()
-    table = pd.DataFrame(model_rows(rows))
-    normalised = time.perf_counter()
-    result = link([table], optional, threshold=THRESHOLD, engine=engine, chunks=chunks)
-    stages = {"reading": read - started, "normalising": normalised - read, **result.seconds}
+    if engine == "duckdb":
+        result = link_file(path, threshold=THRESHOLD, chunks=chunks or None)
+        stages = result.seconds
+    else:
+        started = time.perf_counter()
+        optional, rows = read_registry(path)
+        table = pd.DataFrame(model_rows(rows))
+        prepared = time.perf_counter() - started
+        result = link([table], optional, threshold=THRESHOLD, engine=engine, chunks=chunks or None)
+        stages = {"reading and normalising": prepared, **result.seconds}
     pairs = result.pairs
-    return list(zip(pairs.id_l, pairs.id_r, pairs.probability, strict=True)), stages
+    blocking = result.blocking
+    narrowed = [f"narrowed: {rule}" for rule in blocking.narrowed] if blocking else []
+    if blocking and blocking.comparisons:
+        narrowed.append(f"comparisons (rules counted alone) {blocking.comparisons:,}")
+    if blocking:
+        narrowed.append(f"chunks per side {blocking.chunks}")
+    return list(zip(pairs.id_l, pairs.id_r, pairs.probability, strict=True)), stages, narrowed
 
 
 def _vanilla(path: str) -> list[tuple[str, str, float]]:
@@ -104,12 +118,15 @@ def _child(model: str, path: str, truth_path: str, chunks: int) -> None:
     logging.getLogger("splink").setLevel(logging.ERROR)
     started = time.perf_counter()
     stages: dict[str, float] = {}
+    narrowed: list[str] = []
     if model in ("amparo", "amparo-spark"):
         engine = "spark" if model == "amparo-spark" else "duckdb"
-        pairs, stages = _amparo(path, engine=engine, chunks=chunks)
+        pairs, stages, narrowed = _amparo(path, engine=engine, chunks=chunks)
     else:
         pairs = _vanilla(path)
     seconds = time.perf_counter() - started  # the Spark engine has ended and reaped its JVM
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the JVM
     person = {}
     with Path(truth_path).open(encoding="utf-8") as handle:
         next(handle)
@@ -118,8 +135,6 @@ def _child(model: str, path: str, truth_path: str, chunks: int) -> None:
             person[record] = owner
     sizes = Counter(person.values())
     true_pairs = sum(k * (k - 1) // 2 for k in sizes.values())
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    peak_mb += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the JVM
     for threshold in (THRESHOLD, 0.99, 0.999):
         kept = [(a, b) for a, b, p in pairs if p >= threshold]
         hits = sum(person[a] == person[b] for a, b in kept)
@@ -127,7 +142,8 @@ def _child(model: str, path: str, truth_path: str, chunks: int) -> None:
         f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
         figures = {"model": model, "threshold": threshold, "pairs": len(kept),
                    "true_pairs": true_pairs, "precision": precision, "recall": recall, "f1": f1,
-                   "seconds": seconds, "peak_mb": peak_mb, "stages": stages}  # fmt: skip
+                   "seconds": seconds, "peak_mb": peak_mb, "stages": stages,
+                   "narrowed": narrowed}  # fmt: skip
         print("RESULT " + json.dumps(figures))
 
 
@@ -137,7 +153,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--models", default="amparo,vanilla")
     parser.add_argument("--project", type=int, default=10_000_000, help="size to project to")
-    parser.add_argument("--chunks", type=int, default=1, help="amparo's `dedup link --chunks`")
+    parser.add_argument(
+        "--chunks", type=int, default=0, help="amparo's `dedup link --chunks` (0: its default)"
+    )
+    parser.add_argument("--people", help="a population generated beforehand (one size only)")
+    parser.add_argument("--truth", help="its TRUTH.csv")
     parser.add_argument("--child", nargs=3, metavar=("MODEL", "PEOPLE", "TRUTH"))
     args = parser.parse_args()
     if args.child:
@@ -145,18 +165,17 @@ def main() -> None:
         return
     print(f"machine: {machine()}")
     measured: dict[str, list[tuple[int, dict[str, float]]]] = {}
+    given = (Path(args.people), Path(args.truth)) if args.people and args.truth else None
     for records in [int(size) for size in args.records.split(",")]:
-        for model, stages in _run_size(records, args.seed, args.models.split(","), args.chunks):
+        population = given or _generate(records, args.seed)
+        for model, stages in _run_size(population, args.models.split(","), args.chunks):
             measured.setdefault(model, []).append((records, stages))
     for model, sizes in measured.items():
         if len(sizes) >= 2:
             _project(model, sorted(sizes)[-2:], args.project)
 
 
-def _run_size(
-    records: int, seed: int, models: list[str], chunks: int
-) -> list[tuple[str, dict[str, float]]]:
-    """Generate `records` and run each model on them in a fresh process; print its figures."""
+def _generate(records: int, seed: int) -> tuple[Path, Path]:
     folder = Path(tempfile.mkdtemp(prefix="amparo-dedup-bench-"))
     people, truth = folder / "people.csv", folder / "truth.csv"
     started = time.perf_counter()
@@ -166,6 +185,14 @@ def _run_size(
         check=True,
     )  # fmt: skip
     print(f"generated {records:,} records in {time.perf_counter() - started:.0f} s")
+    return people, truth
+
+
+def _run_size(
+    population: tuple[Path, Path], models: list[str], chunks: int
+) -> list[tuple[str, dict[str, float]]]:
+    """Run each model on the population in a fresh process; print its figures."""
+    people, truth = population
     found = []
     for model in models:
         done = subprocess.run(  # noqa: S603
@@ -187,6 +214,8 @@ def _run_size(
         if results and results[0]["stages"]:
             stages = {**results[0]["stages"], "peak MB": results[0]["peak_mb"]}
             print(f"{model:12s} stages: " + ", ".join(f"{k} {v:,.1f}" for k, v in stages.items()))
+            for rule in results[0]["narrowed"]:
+                print(f"{model:12s} blocking: {rule}")
             found.append((model, stages))
     return found
 

@@ -1,6 +1,7 @@
 """`amparo dedup generate` and `amparo dedup link`, as a user runs them (no database)."""
 
 import csv
+import math
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,16 @@ HEADER = ",".join(REQUIRED)
 def _read(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def _assert_same_pairs(result: LinkResult, expected: LinkResult) -> None:
+    def found(linked: LinkResult) -> dict[tuple[str, str], float]:
+        pairs = linked.pairs
+        return dict(zip(zip(pairs.id_l, pairs.id_r, strict=True), pairs.probability, strict=True))
+
+    got, wanted = found(result), found(expected)
+    assert got.keys() == wanted.keys()
+    assert all(abs(got[pair] - wanted[pair]) < 1e-6 for pair in wanted)
 
 
 @pytest.fixture(scope="module")
@@ -146,15 +157,8 @@ def test_the_file_path_stages_the_registry_in_batches_and_finds_the_same_pairs(
     monkeypatch.setattr(reading, "BATCH_ROWS", 128)  # 12 batches, the last one short
     staged = link_file(str(population[0]))
     assert next(iter(staged.seconds)) == "reading and normalising"
-
-    def found(result: LinkResult) -> dict[tuple[str, str], float]:
-        pairs = result.pairs
-        return dict(zip(zip(pairs.id_l, pairs.id_r, strict=True), pairs.probability, strict=True))
-
-    expected, got = found(whole), found(staged)
-    assert len(expected) > 100
-    assert got.keys() == expected.keys()
-    assert all(abs(got[pair] - expected[pair]) < 1e-6 for pair in expected)
+    assert len(whole.pairs) > 100
+    _assert_same_pairs(staged, whole)
 
 
 def test_a_bad_row_in_a_later_batch_is_named_and_nothing_is_written(
@@ -165,9 +169,7 @@ def test_a_bad_row_in_a_later_batch_is_named_and_nothing_is_written(
     monkeypatch.setattr(reading, "BATCH_ROWS", 2)
     good = [f"r{i},Ana,Lopez,,f,1990-05-17,HN,,," for i in range(1, 6)]
     content = "\n".join([HEADER, *good, "r6,Eva,Paz,,f,1990-13-01,HN,,"]) + "\n"
-    assert _refusal(tmp_path, content.encode()).startswith(
-        "in.csv, line 7, column birth_date: "
-    )
+    assert _refusal(tmp_path, content.encode()).startswith("in.csv, line 7, column birth_date: ")
     late = "\n".join([HEADER, *good]).encode() + b"\nr6,Jos\xe9,Paz,,m,,HN,,\n"
     assert _refusal(tmp_path, late) == (
         f"in.csv, line 7: not UTF-8 text (byte {late.index(b'\xe9')}); save the file as UTF-8."
@@ -179,9 +181,10 @@ def test_a_bad_row_in_a_later_batch_is_named_and_nothing_is_written(
 def test_a_rule_too_wide_for_the_registry_is_replaced_by_its_narrower_rules(
     population: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Names' rules grow as the square of the registry; above COMPARISONS_PER_RECORD per
-    record each is split into narrower rules (the names and the birth year, or the names and
-    the second surname, ...). On the 1,500 records every rule stays whole."""
+    """Rules on names or a birth date alone grow as the square of the registry; above
+    COMPARISONS_PER_RECORD per record each is split into narrower rules (the names and the
+    birth year, or the names and the second surname, ...). On 1,500 records every rule stays
+    whole."""
     from amparo.dedup.linkage import model
 
     names = "l.given1_key = r.given1_key AND l.surname_key = r.surname_key"
@@ -209,9 +212,26 @@ def test_link_says_which_rules_it_narrowed(
     from amparo.dedup.linkage import model
 
     monkeypatch.setattr(model, "COMPARISONS_PER_RECORD", 0)
-    monkeypatch.setattr(
-        "amparo.dedup.management.commands.dedup.COMPARISONS_PER_RECORD", 0
-    )
+    monkeypatch.setattr("amparo.dedup.management.commands.dedup.COMPARISONS_PER_RECORD", 0)
     err = StringIO()
     call_command("dedup", "link", str(population[0]), "--out", str(tmp_path / "p.csv"), stderr=err)
     assert "more than 0 comparisons per record, used narrowed: l.given1_key" in err.getvalue()
+
+
+def test_a_large_registry_is_predicted_in_as_many_chunks_as_it_needs(
+    population: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above EXACT_COUNT_UP_TO records every rule is counted, and prediction is split into
+    chunks x chunks parts of at most COMPARISONS_PER_PART; the pairs stay the same."""
+    from amparo.dedup.linkage import model
+
+    whole = model.link_file(str(population[0]))
+    assert whole.blocking is not None
+    assert (whole.blocking.comparisons, whole.blocking.chunks) == (None, 1)
+    monkeypatch.setattr(model, "EXACT_COUNT_UP_TO", 0)
+    monkeypatch.setattr(model, "COMPARISONS_PER_PART", 500)
+    parts = model.link_file(str(population[0]))
+    assert parts.blocking is not None
+    assert parts.blocking.comparisons
+    assert parts.blocking.chunks == math.ceil(math.sqrt(parts.blocking.comparisons / 500)) > 1
+    _assert_same_pairs(parts, whole)

@@ -12,11 +12,13 @@ Spark in local mode (`spark.py`, for registries that outgrow one machine's DuckD
 SQL functions our own levels call are named per engine in `_SQL`; Splink translates its own.
 """
 
+import math
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -167,46 +169,43 @@ def comparisons(optional: list[str], engine: str = "duckdb") -> list[Any]:
 @dataclass(frozen=True)
 class Rule:
     """A blocking rule, and how to narrow it for a registry on which it would make too many
-    comparisons (`blocking_rules`)."""
+    comparisons (`blocking_for`)."""
 
     condition: str  # Splink's SQL over the two records l and r
-    # Each entry makes one narrower rule: this one with those columns equal too, so a pair
-    # this rule finds is still found when any one entry agrees.
-    narrower: tuple[tuple[str, ...], ...] = ()
+    # Each entry makes one narrower rule: this one AND that condition, so a pair this rule
+    # finds is still found when any one entry holds for it.
+    narrower: tuple[str, ...] = ()
 
     def narrowed(self) -> list[str]:
-        return [
-            " AND ".join([self.condition, *(f"l.{c} = r.{c}" for c in columns)])
-            for columns in self.narrower
-        ]
+        return [f"{self.condition} AND {extra}" for extra in self.narrower]
 
 
-def _on(*columns: str, narrower: tuple[tuple[str, ...], ...] = ()) -> Rule:
-    return Rule(" AND ".join(f"l.{c} = r.{c}" for c in columns), narrower)
+def _equal(*columns: str) -> str:
+    return " AND ".join(f"l.{c} = r.{c}" for c in columns)
 
 
-# The birth date without the year, for a year off by one.
-_DAY = ("birth_month", "birth_day")
+_YEAR = _equal("birth_year")
+_DAY = _equal("birth_month", "birth_day")  # the birth date but for a year off by one
+_NATIONALITY = _equal("nationality")
+_GIVEN_INITIAL = "substr(l.given1, 1, 1) = substr(r.given1, 1, 1)"
 
-# Rules on names alone grow as the square of the registry (a common name meets every other
-# bearer of it); rules on a document or a phone grow about linearly.
+# Rules on names or a birth date alone grow as the square of the registry (a common name
+# meets every other bearer of it); rules on a document or a phone grow about linearly. The
+# narrower rules were chosen on ten million synthetic records (bench/RESULTS.md).
 RULES: list[Rule] = [
-    _on("given1_key", "surname_key", narrower=(("birth_year",), ("second_key",), _DAY)),
-    _on("surname_key", "dob"),
-    _on("given1_key", "dob"),
-    _on("document_n"),
-    _on("phone_n"),
-    Rule(
-        "l.given1_key = r.given1_key AND l.surname_key = r.second_key",
-        narrower=(("birth_year",), _DAY),
-    ),
+    Rule(_equal("given1_key", "surname_key"), narrower=(_YEAR, _equal("second_key"), _DAY)),
+    Rule(_equal("surname_key", "dob")),
+    Rule(_equal("given1_key", "dob")),
+    Rule(_equal("document_n")),
+    Rule(_equal("phone_n")),
+    Rule("l.given1_key = r.given1_key AND l.surname_key = r.second_key", narrower=(_YEAR, _DAY)),
     Rule("l.given1_key = r.surname_key AND l.surname_key = r.given1_key"),
-    _on("dob", "postcode"),
-    _on("dob", "locality"),
-    _on("address", "postcode"),
-    _on("surname_key", "postcode", narrower=(("birth_year",), ("given1_key",))),
-    _on("given1_key", "postcode", narrower=(("birth_year",), ("second_key",))),
-    _on("surname_key", "second_key", "birth_year"),
+    Rule(_equal("dob", "postcode")),
+    Rule(_equal("dob", "locality"), narrower=(_NATIONALITY, _GIVEN_INITIAL)),
+    Rule(_equal("address", "postcode")),
+    Rule(_equal("surname_key", "postcode"), narrower=(_YEAR, _equal("given1_key"))),
+    Rule(_equal("given1_key", "postcode"), narrower=(_YEAR, _equal("second_key"))),
+    Rule(_equal("surname_key", "second_key", "birth_year")),
     # Given name and surname swapped, one of them misspelt: the other meets its sound key.
     # Both directions, as a dedupe compares each pair once (l before r).
     Rule("l.given1_key = r.surname_key AND l.dob = r.dob"),
@@ -215,15 +214,15 @@ RULES: list[Rule] = [
     # (about a tenth more comparisons on the synthetic population of a million).
     Rule(
         "l.dob = r.dob AND substr(l.surname_n, 1, 1) = substr(r.surname_n, 1, 1)",
-        narrower=(("sex",), ("nationality",)),
+        narrower=(_NATIONALITY, _GIVEN_INITIAL),
     ),
 ]
 
 # A rule that would make more comparisons than this per record, on the registry at hand, is
-# replaced by its narrower rules. On the synthetic population of a million records the
-# widest rule (the given name's and surname's keys) makes 13 per record, so registries up to
-# about that size keep every rule whole; at ten million it would make about 130.
-COMPARISONS_PER_RECORD = 20
+# replaced by its narrower rules, so that the comparisons (and the time to predict) grow
+# about linearly with the registry. On the synthetic population the widest rule (the given
+# name's and surname's keys) makes 13 per record at a million and 128 at ten million.
+COMPARISONS_PER_RECORD = 5
 
 # EM trains on at most this many blocked pairs, sampled by Splink on each side: a million
 # records make about 13 million on the names' rule, so up to there EM sees every pair.
@@ -234,16 +233,30 @@ EM_MAX_PAIRS = 20_000_000
 EXACT_COUNT_UP_TO = 200_000
 
 
+# Prediction holds one part's comparisons at a time. A large registry is predicted in
+# chunks x chunks parts of at most about this many comparisons each: on 2 cores and 24 GB,
+# a million records' 17.7 million comparisons peaked at 5.6 GB, while 10 million records'
+# 150 million in one pass ran out of DuckDB's 19 GB.
+COMPARISONS_PER_PART = 20_000_000
+
+
 @dataclass(frozen=True)
 class Blocking:
     rules: list[str]  # what predicts
     narrowed: list[str] = field(default_factory=list)  # rules replaced by narrower ones
+    # Above EXACT_COUNT_UP_TO records: the comparisons of all the rules, each counted alone
+    # (pairs two rules share are counted twice), and the chunks per side that keep each
+    # part within COMPARISONS_PER_PART.
+    comparisons: int | None = None
+    chunks: int = 1
 
 
 def blocking_for(registered: list[Any], records: int, link_type: str) -> Blocking:
     """The rules for this registry: each rule that has narrower versions is counted, and
-    replaced by them if it would make more than COMPARISONS_PER_RECORD per record."""
-    proportion = 1.0 if records <= EXACT_COUNT_UP_TO else 0.05
+    replaced by them if it would make more than COMPARISONS_PER_RECORD per record. On a
+    large registry the rules are then counted together, to choose the chunks."""
+    large = records > EXACT_COUNT_UP_TO
+    proportion = 0.05 if large else 1.0
     rules: list[str] = []
     narrowed: list[str] = []
     for rule in RULES:
@@ -255,16 +268,23 @@ def blocking_for(registered: list[Any], records: int, link_type: str) -> Blockin
             narrowed.append(rule.condition)
         else:
             rules.append(rule.condition)
-    return Blocking(rules, narrowed)
+    if not large:
+        return Blocking(rules, narrowed)
+    total = sum(_comparisons(registered, rule, link_type, proportion) for rule in rules)
+    chunks = max(1, math.ceil(math.sqrt(total / COMPARISONS_PER_PART)))
+    return Blocking(rules, narrowed, total, chunks)
 
 
 def _comparisons(registered: list[Any], condition: str, link_type: str, proportion: float) -> int:
-    counted = count_comparisons_from_blocking_rules(
-        registered,
-        blocking_rules=[condition],
-        link_type=link_type,  # type: ignore[arg-type]
-        record_sample_proportion=proportion,
-    )
+    with warnings.catch_warnings():
+        # Splink warns when a sample meets few pairs; a rule that rare is far within bounds.
+        warnings.simplefilter("ignore", UserWarning)
+        counted = count_comparisons_from_blocking_rules(
+            registered,
+            blocking_rules=[condition],
+            link_type=link_type,  # type: ignore[arg-type]
+            record_sample_proportion=proportion,
+        )
     return int(counted[0]["marginal_comparison_count"])
 
 
@@ -291,6 +311,8 @@ def _memory_only() -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(":memory:")
     connection.execute("SET temp_directory = ''")
     connection.execute("SET enable_progress_bar = false")
+    # Results are sorted by us; keeping DuckDB's row order costs memory on large joins.
+    connection.execute("SET preserve_insertion_order = false")
     return connection
 
 
@@ -368,7 +390,7 @@ def _train(linker: Linker) -> None:
 class _Options:
     threshold: float
     clusters: bool
-    chunks: int
+    chunks: int | None  # None: as many as the registry needs (Blocking.chunks)
 
 
 def link(
@@ -379,14 +401,15 @@ def link(
     clusters: bool = False,
     progress: bool = False,
     engine: str = "duckdb",
-    chunks: int = 1,
+    chunks: int | None = None,
 ) -> LinkResult:
     """Predicted duplicate pairs (one table: dedupe; two: link across them), best first.
 
     engine: "duckdb" (in memory) or "spark" (local mode; raises spark.SparkUnavailable
     naming what to install when Java or pyspark is missing). chunks: Splink predicts in
     chunks x chunks parts, one after another (each side of the blocking join in slices), to
-    hold fewer comparisons at once; the pairs are the same."""
+    hold fewer comparisons at once; the pairs are the same. None: as many as keep each part
+    within COMPARISONS_PER_PART (one, up to EXACT_COUNT_UP_TO records)."""
     link_type = "dedupe_only" if len(tables) == 1 else "link_only"
     options = _Options(threshold, clusters, chunks)
     with _stages(_STAGES + clusters, progress) as stages, _database(engine) as (db, table):
@@ -406,7 +429,7 @@ def link_file(
     threshold: float = DEFAULT_THRESHOLD,
     clusters: bool = False,
     progress: bool = False,
-    chunks: int = 1,
+    chunks: int | None = None,
 ) -> LinkResult:
     """`link` on a registry CSV of any size, on DuckDB: read, checked and normalised in
     batches straight into DuckDB (staging.py), so that Python never holds the registry.
@@ -443,13 +466,14 @@ def _link(
     stages.start("estimating parameters (EM)")
     _train(linker)
     stages.start("predicting pairs")
-    parts = options.chunks if options.chunks > 1 else None  # None: Splink's one pass
+    chunks = options.chunks or blocking.chunks
+    parts = chunks if chunks > 1 else None  # None: Splink's one pass
     predictions = linker.inference.predict(
         threshold_match_probability=options.threshold,
         num_chunks_left=parts,
         num_chunks_right=parts,
     )
-    pairs = _pairs(predictions.as_pandas_dataframe())
+    pairs = _pairs(_scores(linker, predictions))
     found = None
     if options.clusters:
         stages.start("clustering")
@@ -459,7 +483,22 @@ def _link(
         found = clustered[["unique_id", "cluster_id"]].rename(
             columns={"unique_id": "id", "cluster_id": "cluster"}
         )
-    return LinkResult(pairs=pairs, clusters=found, blocking=blocking)
+    return LinkResult(pairs=pairs, clusters=found, blocking=replace(blocking, chunks=chunks))
+
+
+def _scores(linker: Linker, predictions: Any) -> pd.DataFrame:
+    """The ids, the probability and each comparison's level and weights of the predicted
+    pairs, without the compared values Splink keeps beside them (at ten million records
+    those strings alone would fill gigabytes)."""
+    names = [column.unquote().name for column in predictions.columns]
+    wanted = [
+        name
+        for name in names
+        if name in ("unique_id_l", "unique_id_r", "match_probability")
+        or name.startswith(("gamma_", "mw_"))
+    ]
+    sql = f"SELECT {', '.join(wanted)} FROM {predictions.physical_name}"  # noqa: S608
+    return linker.misc.query_sql(sql, output_type="splink_df").as_pandas_dataframe()
 
 
 def _pairs(predicted: pd.DataFrame) -> pd.DataFrame:

@@ -10,7 +10,9 @@ Bad input is refused naming the file, line and column, and nothing is written. `
 spark` runs the same model on Spark in local mode (needs Java 17+ and `pip install
 'amparo[spark]'`). `--chunks K` predicts in K x K parts (each side of the blocking join in K
 slices), one after another, so that a large registry's comparisons need not all be held at
-once; the pairs are the same.
+once; the pairs are the same. On DuckDB the file is read in batches straight into DuckDB,
+and a blocking rule too wide for the registry is replaced by narrower ones, named on stderr
+(decision 0021).
 
 `amparo dedup scan [--threshold P]` runs the same model over the node's registry, in memory
 only, and fills the review queue.
@@ -93,9 +95,10 @@ class Command(BaseCommand):
         linking.add_argument(
             "--chunks",
             type=_positive,
-            default=1,
+            default=None,
             metavar="K",
-            help="predict in K x K parts one after another, to hold less at once (default 1)",
+            help="predict in K x K parts one after another, to hold less at once (default: "
+            "as many as the registry needs, 1 up to 200,000 records)",
         )
         scan = commands.add_parser(
             "scan", help="fill the review queue from the node's registry (in memory only)"
