@@ -2,6 +2,8 @@
 
 import csv
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -235,3 +237,19 @@ def test_a_large_registry_is_predicted_in_as_many_chunks_as_it_needs(
     assert parts.blocking.comparisons
     assert parts.blocking.chunks == math.ceil(math.sqrt(parts.blocking.comparisons / 500)) > 1
     _assert_same_pairs(parts, whole)
+
+
+def test_link_prints_its_progress_not_splinks_every_step(
+    population: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """As a user runs it, in its own process: pytest's log capture would hide Splink's
+    own handler."""
+    done = subprocess.run(  # noqa: S603  (our own command, fixed arguments)
+        [sys.executable, "-m", "amparo", "dedup", "link", str(population[0]),
+         "--out", str(tmp_path / "p.csv")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "pairs above 0.99." in done.stdout
+    assert "predicting pairs" in done.stderr  # the progress bar
+    assert "Estimating u" not in done.stderr
+    assert "Probability two random records match" not in done.stderr

@@ -462,7 +462,11 @@ def _link(
 ) -> LinkResult:
     stages.start("choosing blocking rules")
     blocking = blocking_for(registered, records, link_type)
-    linker = Linker(registered, settings(optional, link_type, engine, blocking.rules))
+    # log_level=None: Splink would otherwise set its own logger to INFO and print every
+    # step on stderr, over the progress bar; the caller's logging configuration decides.
+    linker = Linker(
+        registered, settings(optional, link_type, engine, blocking.rules), log_level=None
+    )
     stages.start("estimating parameters (EM)")
     _train(linker)
     stages.start("predicting pairs")
