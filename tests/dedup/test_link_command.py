@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from amparo.dedup.linkage.model import LinkResult
 from amparo.dedup.linkage.reading import REQUIRED
@@ -92,6 +93,24 @@ def test_an_unparsable_date_is_named_with_its_line_and_column(tmp_path: Path) ->
     content = f"{HEADER}\nr1,Ana,Lopez,,f,1990-05-17,HN,,\nr2,Eva,Paz,,f,17/13/1990,HN,,\n"
     message = _refusal(tmp_path, content.encode())
     assert message.startswith("in.csv, line 3, column birth_date: ")
+
+
+@pytest.mark.parametrize(
+    ("language", "date", "expected"),
+    [
+        ("en", "1990-02-30", "line 3, column birth_date: month 2 of 1990 has no day 30"),
+        ("es", "30-02-1990", "línea 3, columna birth_date: el mes 2 de 1990 no tiene día 30"),
+        ("fr", "1990-02-30", "ligne 3, colonne birth_date : le mois 2 de 1990 n'a pas de jour 30"),
+        ("en", "1990-13-01", "line 3, column birth_date: month 13 is not 1 to 12"),
+        ("es", "0000-05-17", "línea 3, columna birth_date: 0 no es un año"),
+    ],
+)
+def test_a_date_the_calendar_lacks_is_named_in_the_readers_language(
+    tmp_path: Path, language: str, date: str, expected: str
+) -> None:
+    content = f"{HEADER}\nr1,Ana,Lopez,,f,1990-05-17,HN,,\nr2,Eva,Paz,,f,{date},HN,,\n"
+    with translation.override(language):
+        assert _refusal(tmp_path, content.encode()) == f"in.csv, {expected}"
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_its_line(tmp_path: Path) -> None:

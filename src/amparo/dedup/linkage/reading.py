@@ -43,6 +43,17 @@ class BirthDate:
     day: int | None
 
 
+def _check_day(year: int, month: int, day: int) -> None:
+    """Raises ValueError, in the reader's language, for a day its month lacks (1990-02-30)."""
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(
+            _("month %(month)s of %(year)s has no day %(day)s")
+            % {"month": month, "year": year, "day": day}
+        ) from None
+
+
 def parse_birth_date(text: str) -> BirthDate:
     """ISO ('1990-05-17'), day first ('17-05-1990'), or partial ('1990-05', '1990').
 
@@ -56,10 +67,12 @@ def parse_birth_date(text: str) -> BirthDate:
         if found:
             parts = dict(zip(order, (int(g) for g in found.groups()), strict=True))
             year, month, day = parts.get("y"), parts.get("m"), parts.get("d")
-            if year is not None and month is not None and day is not None:
-                dt.date(year, month, day)  # raises ValueError for 1990-02-30
-            elif month is not None and not 1 <= month <= 12:
+            if year is not None and year < dt.MINYEAR:
+                raise ValueError(_("year %(year)s is not a year") % {"year": year})
+            if month is not None and not 1 <= month <= 12:
                 raise ValueError(_("month %(month)s is not 1 to 12") % {"month": month})
+            if year is not None and month is not None and day is not None:
+                _check_day(year, month, day)
             return BirthDate(year, month, day)
     raise ValueError(
         _("%(value)r is not a date (YYYY-MM-DD, DD-MM-YYYY, YYYY-MM or YYYY)") % {"value": value}
