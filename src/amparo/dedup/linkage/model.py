@@ -412,7 +412,7 @@ def link(
     within COMPARISONS_PER_PART (one, up to EXACT_COUNT_UP_TO records)."""
     link_type = "dedupe_only" if len(tables) == 1 else "link_only"
     options = _Options(threshold, clusters, chunks)
-    with _stages(_STAGES + clusters, progress) as stages, _database(engine) as (db, table):
+    with _stages(_stage_count(clusters), progress) as stages, _database(engine) as (db, table):
         stages.start("registering")
         registered = [
             db.register(table(t), dataset_display_name=f"t{i}") for i, t in enumerate(tables)
@@ -435,7 +435,7 @@ def link_file(
     batches straight into DuckDB (staging.py), so that Python never holds the registry.
     Raises reading.InputError, naming the line and column, for bad input."""
     options = _Options(threshold, clusters, chunks)
-    with _stages(_STAGES + clusters, progress) as stages, open_registry(path) as registry:
+    with _stages(_stage_count(clusters), progress) as stages, open_registry(path) as registry:
         stages.start("reading and normalising")
         connection = _memory_only()
         records = stage_registry(registry, connection, "registry")
@@ -448,7 +448,9 @@ def link_file(
     return result
 
 
-_STAGES = 4  # registering (or reading), blocking, EM, predicting; clustering when asked
+def _stage_count(clusters: bool) -> int:
+    """Registering (or reading), choosing the rules, EM, predicting; clustering if asked."""
+    return 5 if clusters else 4
 
 
 def _link(
