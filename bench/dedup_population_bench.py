@@ -43,22 +43,10 @@ def _amparo(
     """The pairs, the seconds of each stage, and the blocking rules narrowed for the size:
     `amparo dedup link`'s own path (on DuckDB the registry is read in batches into DuckDB;
     Spark takes it as one table)."""
-    import pandas as pd
+    from amparo.dedup.linkage.model import link_file
 
-    from amparo.dedup.linkage.model import link, link_file
-    from amparo.dedup.linkage.prepare import model_rows
-    from amparo.dedup.linkage.reading import read_registry
-
-    if engine == "duckdb":
-        result = link_file(path, threshold=THRESHOLD, chunks=chunks or None)
-        stages = result.seconds
-    else:
-        started = time.perf_counter()
-        optional, rows = read_registry(path)
-        table = pd.DataFrame(model_rows(rows))
-        prepared = time.perf_counter() - started
-        result = link([table], optional, threshold=THRESHOLD, engine=engine, chunks=chunks or None)
-        stages = {"reading and normalising": prepared, **result.seconds}
+    result = link_file(path, threshold=THRESHOLD, engine=engine, chunks=chunks or None)
+    stages = result.seconds
     pairs = result.pairs
     blocking = result.blocking
     narrowed = [f"narrowed: {rule}" for rule in blocking.narrowed] if blocking else []

@@ -31,6 +31,7 @@ from splink.blocking_rule_library import CustomRule
 from splink.internals.exceptions import SplinkException
 from tqdm import tqdm
 
+from amparo.dedup.linkage.prepare import model_rows
 from amparo.dedup.linkage.reading import open_registry
 from amparo.dedup.linkage.staging import stage_registry
 
@@ -256,21 +257,26 @@ def blocking_for(registered: list[Any], records: int, link_type: str) -> Blockin
     replaced by them if it would make more than COMPARISONS_PER_RECORD per record. On a
     large registry the rules are then counted together, to choose the chunks."""
     large = records > EXACT_COUNT_UP_TO
-    proportion = 0.05 if large else 1.0
+    counted: dict[str, int] = {}
+
+    def count(condition: str) -> int:  # each rule is counted once
+        if condition not in counted:
+            counted[condition] = _comparisons(
+                registered, condition, link_type, 0.05 if large else 1.0
+            )
+        return counted[condition]
+
     rules: list[str] = []
     narrowed: list[str] = []
     for rule in RULES:
-        if rule.narrower and (
-            _comparisons(registered, rule.condition, link_type, proportion)
-            > COMPARISONS_PER_RECORD * records
-        ):
+        if rule.narrower and count(rule.condition) > COMPARISONS_PER_RECORD * records:
             rules.extend(rule.narrowed())
             narrowed.append(rule.condition)
         else:
             rules.append(rule.condition)
     if not large:
         return Blocking(rules, narrowed)
-    total = sum(_comparisons(registered, rule, link_type, proportion) for rule in rules)
+    total = sum(count(rule) for rule in rules)
     chunks = max(1, math.ceil(math.sqrt(total / COMPARISONS_PER_PART)))
     return Blocking(rules, narrowed, total, chunks)
 
@@ -429,21 +435,32 @@ def link_file(
     threshold: float = DEFAULT_THRESHOLD,
     clusters: bool = False,
     progress: bool = False,
+    engine: str = "duckdb",
     chunks: int | None = None,
 ) -> LinkResult:
-    """`link` on a registry CSV of any size, on DuckDB: read, checked and normalised in
-    batches straight into DuckDB (staging.py), so that Python never holds the registry.
-    Raises reading.InputError, naming the line and column, for bad input."""
+    """`link` on a registry CSV (`amparo dedup link`). On DuckDB, of any size: read, checked
+    and normalised in batches straight into DuckDB (staging.py), so that Python never holds
+    the registry; Spark takes it as one table. Raises reading.InputError, naming the line and
+    column, for bad input."""
     options = _Options(threshold, clusters, chunks)
     with _stages(_stage_count(clusters), progress) as stages, open_registry(path) as registry:
         stages.start("reading and normalising")
-        connection = _memory_only()
-        records = stage_registry(registry, connection, "registry")
-        db = DuckDBAPI(connection=connection)
-        registered = [db.register("registry", dataset_display_name="t0")]
-        result = _link(
-            registered, records, registry.optional, "dedupe_only", "duckdb", stages, options
-        )
+        if engine == "duckdb":
+            connection = _memory_only()
+            records = stage_registry(registry, connection, "registry")
+            db = DuckDBAPI(connection=connection)
+            registered = [db.register("registry", dataset_display_name="t0")]
+            result = _link(
+                registered, records, registry.optional, "dedupe_only", engine, stages, options
+            )
+        else:
+            frame = pd.DataFrame(model_rows(row for batch in registry.batches for row in batch))
+            with _database(engine) as (db, table):
+                registered = [db.register(table(frame), dataset_display_name="t0")]
+                result = _link(
+                    registered, len(frame), registry.optional, "dedupe_only", engine, stages,
+                    options,
+                )  # fmt: skip
     result.seconds = stages.seconds
     return result
 

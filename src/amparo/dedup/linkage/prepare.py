@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+import pyarrow as pa
+
 from amparo.dedup.linkage.reading import parse_birth_date
 from amparo.lib.names import given_words, normalise_person_name, sound_key
 from amparo.lib.text import normalise_phone
@@ -35,6 +37,16 @@ MODEL_COLUMNS = [
     "locality",
     "postcode",
 ]
+
+
+# The birth date's parts are integers (or null); every other column is text. DuckDB's
+# staging table and the Spark engine's Parquet input both take these types.
+MODEL_SCHEMA = pa.schema(
+    [
+        (name, pa.int32() if name in ("birth_year", "birth_month", "birth_day") else pa.string())
+        for name in MODEL_COLUMNS
+    ]
+)
 
 
 def _blank(value: str) -> str | None:

@@ -29,7 +29,7 @@ from pyspark.sql import DataFrame, SparkSession
 from splink.backends.spark import SparkAPI
 from splink.internals.spark.dataframe import SparkDataFrame
 
-_INTEGER_COLUMNS = {"birth_year", "birth_month", "birth_day"}
+from amparo.dedup.linkage.prepare import MODEL_SCHEMA
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -38,11 +38,10 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
     fields, arrays = [], []
     for name in frame.columns:
         column = frame[name]
-        if name in _INTEGER_COLUMNS:
-            kind: Any = pa.int32()
+        kind: Any = MODEL_SCHEMA.field(name).type
+        if kind == pa.int32():
             values = pd.array(column, dtype="Int32")
         else:
-            kind = pa.string()
             values = column.astype(object).where(column.notna(), None)
         fields.append(pa.field(name, kind))
         arrays.append(pa.array(values, type=kind, from_pandas=True))

@@ -30,11 +30,9 @@ from amparo.dedup.linkage.model import (
     COMPARISONS_PER_RECORD,
     DEFAULT_THRESHOLD,
     ENGINES,
-    link,
     link_file,
 )
-from amparo.dedup.linkage.prepare import model_rows
-from amparo.dedup.linkage.reading import InputError, read_registry
+from amparo.dedup.linkage.reading import InputError
 from amparo.dedup.linkage.spark import SparkUnavailable
 from amparo.lib import csvsafe
 
@@ -123,22 +121,16 @@ class Command(BaseCommand):
         self.stdout.write(f"{options['count']} records of {persons} persons.")
 
     def _link(self, options: dict[str, Any]) -> None:
-        settings = {
-            "threshold": options["threshold"],
-            "clusters": bool(options["clusters"]),
-            "progress": True,
-            "chunks": options["chunks"],
-        }
         try:
-            if options["engine"] == "duckdb":
-                result = link_file(options["input"], **settings)
-            else:  # Spark takes the registry as one table
-                optional, rows = read_registry(options["input"])
-                table = pd.DataFrame(model_rows(rows))
-                result = link([table], optional, engine=options["engine"], **settings)
-        except InputError as error:
-            self._refuse(str(error))
-        except SparkUnavailable as error:
+            result = link_file(
+                options["input"],
+                threshold=options["threshold"],
+                clusters=bool(options["clusters"]),
+                progress=True,
+                engine=options["engine"],
+                chunks=options["chunks"],
+            )
+        except (InputError, SparkUnavailable) as error:
             self._refuse(str(error))
         if result.blocking and result.blocking.narrowed:
             self.stderr.write(
